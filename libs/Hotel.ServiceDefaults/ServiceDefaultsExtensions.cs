@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Hotel.ServiceDefaults;
+
+/// <summary>What every Hotel service has: structured logs, health endpoints, OpenTelemetry, ProblemDetails.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>ActivitySource and Meter name shared by the eventing code (relay, consumers).</summary>
+    public const string TelemetryName = "Hotel";
+
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        if (builder.Configuration["Logging:Format"] == "json")
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .WithTracing(t => t
+                .AddSource(TelemetryName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(m => m
+                .AddMeter(TelemetryName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation());
+        // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT), e.g. in docker-compose.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+
+        builder.Services.AddHostedService<ParentProcessWatchdog>();
+        return builder;
+    }
+
+    /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (every check passes).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready");
+        return app;
+    }
+}
+
+/// <summary>
+/// Stops a service started by <c>./hotel run</c> when that parent process is gone (even after
+/// <c>kill -9</c>), so no orphan keeps a port. Active only when <c>HOTEL_PARENT_PID</c> is set.
+/// </summary>
+internal sealed class ParentProcessWatchdog(IHostApplicationLifetime lifetime, ILogger<ParentProcessWatchdog> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("HOTEL_PARENT_PID"), out var pid)) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (IsAlive(pid)) continue;
+            logger.LogWarning("Parent process {Pid} is gone; stopping", pid);
+            lifetime.StopApplication();
+            return;
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try { return !System.Diagnostics.Process.GetProcessById(pid).HasExited; }
+        catch (ArgumentException) { return false; }
+    }
+}
