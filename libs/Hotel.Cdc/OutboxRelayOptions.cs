@@ -1,0 +1,25 @@
+namespace Hotel.Cdc;
+
+/// <summary>Section <c>Relay</c>: the built-in CDC relay, used where Debezium does not run (local run, tests).</summary>
+public sealed class OutboxRelayOptions
+{
+    public const string Section = "Relay";
+
+    /// <summary>Whether the relay runs. docker-compose switches it off: Debezium does the job there.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long captured outbox rows are kept as an archive before they are pruned.</summary>
+    public double RetentionDays { get; set; } = 7;
+
+    /// <summary>How often the archive is pruned.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The publication created in every relayed database (insert-only, on the outbox table).</summary>
+    public string PublicationName { get; set; } = "hotel_outbox";
+
+    /// <summary>Prefix of the replication slot name; the database name follows, as slots are cluster-wide.</summary>
+    public string SlotPrefix { get; set; } = "hotel_outbox_";
+
+    /// <summary>How often relay lag is measured and logged.</summary>
+    public TimeSpan LagReportInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
