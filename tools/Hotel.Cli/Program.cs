@@ -1,1 +1,23 @@
-return 0;
+using Hotel.Cli;
+using Hotel.Cli.Run;
+
+// `./hotel <command>`: the bash script installs what is missing and builds, then runs this.
+var command = args.FirstOrDefault() ?? "help";
+var rest = args.Skip(1).ToArray();
+try
+{
+    return command switch
+    {
+        "run" => await LocalRun.RunAsync(rest),
+        "relay" => await RelayCommand.RunAsync(rest),
+        "dlq" => await DlqCommand.RunAsync(rest),
+        "bench" => await BenchCommand.RunAsync(rest),
+        "help" or "--help" or "-h" => Usage.Print(),
+        _ => Usage.Fail($"Unknown command '{command}'."),
+    };
+}
+catch (CliException e)
+{
+    Console.Error.WriteLine($"hotel {command}: {e.Message}");
+    return 2;
+}

@@ -1,0 +1,54 @@
+namespace Hotel.Cli.Run;
+
+/// <summary>A service of the suite as the local run starts it.</summary>
+public sealed record ServiceDefinition(
+    string Name, string ProjectDirectory, string AssemblyName, int DefaultPort, string Database, string ConnectionStringName, bool HasOutbox)
+{
+    /// <summary>Port from <c>HOTEL_&lt;NAME&gt;_PORT</c>, else the documented default.</summary>
+    public int Port => int.TryParse(Environment.GetEnvironmentVariable($"HOTEL_{Name.ToUpperInvariant().Replace('-', '_')}_PORT"), out var p) ? p : DefaultPort;
+}
+
+public static class ServiceCatalog
+{
+    /// <summary>Every service of the suite, with its fixed default port. Only those whose project exists are started.</summary>
+    public static readonly ServiceDefinition[] All =
+    [
+        new("booking", "services/booking", "Hotel.Booking", 5100, "booking", "Booking", HasOutbox: true),
+        new("billing", "services/billing", "Hotel.Billing", 5200, "billing", "Billing", HasOutbox: true),
+        new("notifications", "services/notifications", "Hotel.Notifications", 5300, "notifications", "Notifications", HasOutbox: true),
+        new("customer-care", "services/customer-care", "Hotel.CustomerCare", 5400, "customer_care", "CustomerCare", HasOutbox: false),
+    ];
+
+    /// <summary>Topics the embedded broker is given at start: one per aggregate type, and their dead-letter topics.</summary>
+    public static readonly string[] Topics = ["booking.events", "payment.events", "email.events"];
+
+    public const int Partitions = 8;
+
+    public static IEnumerable<ServiceDefinition> Present(string root) =>
+        All.Where(s => File.Exists(Path.Combine(root, s.ProjectDirectory, s.AssemblyName + ".csproj")));
+
+    public static string RepositoryRoot()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("HOTEL_ROOT");
+        if (!string.IsNullOrEmpty(fromEnv)) return Path.GetFullPath(fromEnv);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Hotel.sln"))) return dir.FullName;
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Hotel.sln"))) return dir.FullName;
+        throw new CliException("Cannot find the repository root (Hotel.sln); set HOTEL_ROOT.");
+    }
+
+    public static string DataDirectory(string root) =>
+        Path.GetFullPath(Environment.GetEnvironmentVariable("HOTEL_DATA") is { Length: > 0 } d ? d : Path.Combine(root, ".hotel"));
+
+    /// <summary>The service's built assembly: Release (what `./hotel` builds) first, then Debug.</summary>
+    public static string AssemblyPath(string root, ServiceDefinition service)
+    {
+        foreach (var configuration in new[] { "Release", "Debug" })
+        {
+            var path = Path.Combine(root, service.ProjectDirectory, "bin", configuration, "net10.0", service.AssemblyName + ".dll");
+            if (File.Exists(path)) return path;
+        }
+        throw new CliException($"{service.Name} is not built ({service.ProjectDirectory}); run it through ./hotel, which builds first.");
+    }
+}

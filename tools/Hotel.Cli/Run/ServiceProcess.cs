@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace Hotel.Cli.Run;
+
+/// <summary>A service running as a child process, its output prefixed on the console and kept in a log file.</summary>
+public sealed class ServiceProcess
+{
+    private static readonly string[] Colors = ["cyan", "green", "yellow", "magenta", "blue"];
+    private static int _next;
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly string _color;
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _stopping;
+
+    public string Name { get; }
+    public string LogFile { get; }
+    public int Port { get; }
+    public Task Exited => _exited.Task;
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public bool FailedUnexpectedly => Exited.IsCompleted && !_stopping;
+
+    private ServiceProcess(string name, int port, Process process, string logFile)
+    {
+        Name = name;
+        Port = port;
+        _process = process;
+        LogFile = logFile;
+        _log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        _color = Colors[Interlocked.Increment(ref _next) % Colors.Length];
+    }
+
+    public static ServiceProcess Start(ServiceDefinition service, string assembly, IDictionary<string, string> env, string logDirectory)
+    {
+        Directory.CreateDirectory(logDirectory);
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!, // content root: where appsettings.json is
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(assembly);
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var child = new ServiceProcess(service.Name, service.Port, process, Path.Combine(logDirectory, service.Name + ".log"));
+        process.OutputDataReceived += (_, e) => child.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Write(e.Data);
+        process.Exited += (_, _) => child._exited.TrySetResult();
+        if (!process.Start()) throw new CliException($"could not start {service.Name}.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    private void Write(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.WriteLine(line);
+        AnsiConsole.MarkupLineInterpolated($"[{_color}]{Name,-13}[/] {line}");
+    }
+
+    public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (Exited.IsCompleted) throw new CliException($"{Name} exited during start-up (code {ExitCode}); see {LogFile}.");
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{Port}/health/ready", ct);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+            if (DateTime.UtcNow > deadline) throw new CliException($"{Name} was not ready on port {Port} after {timeout.TotalSeconds} s; see {LogFile}.");
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>SIGTERM, then a kill if it has not stopped within <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        _stopping = true;
+        if (!_process.HasExited)
+        {
+            Posix.Terminate(_process.Id);
+            using var cts = new CancellationTokenSource(grace);
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+        await _log.DisposeAsync();
+    }
+}
+
+internal static class Posix
+{
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    public static void Terminate(int pid) => _ = kill(pid, 15);
+}
