@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Hotel.Testing;
+
+/// <summary>A program of the suite run as a real child process, so a test can kill it (SIGKILL) at any moment.</summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+    public int Id => _process.Id;
+
+    private ChildProcess(Process process) => _process = process;
+
+    /// <summary>Runs <c>dotnet &lt;assembly&gt; args…</c>; the assembly path is relative to the test's output folder.</summary>
+    public static ChildProcess StartDotnet(string assembly, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        var process = new Process { StartInfo = psi };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (child._output) child._output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (child._output) child._output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>SIGKILL: no clean-up code of the child runs.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        _process.Dispose();
+    }
+}
