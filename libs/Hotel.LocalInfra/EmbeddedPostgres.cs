@@ -80,6 +80,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "-c max_replication_slots=20",
             "-c max_wal_senders=20",
             "-c max_connections=200",
+            "-c track_commit_timestamp=on", // the benchmark reads commit times of outbox rows
             "-c shared_buffers=128MB",
             durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         progress?.Invoke($"Starting PostgreSQL on 127.0.0.1:{port}");

@@ -1,4 +1,5 @@
 using Hotel.Cli;
+using Hotel.Cli.Bench;
 using Hotel.Cli.Run;
 
 // `./hotel <command>`: the bash script installs what is missing and builds, then runs this.

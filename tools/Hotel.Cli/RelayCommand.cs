@@ -33,7 +33,7 @@ public static class RelayCommand
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }));
+        using var loggers = CliLogging.Create();
         using var relay = new OutboxRelayService(databases, new KafkaOptions { BootstrapServers = bootstrap }, options, loggers);
         await relay.StartAsync(stop.Token);
         try { await Task.Delay(Timeout.Infinite, stop.Token); }

@@ -1,20 +1,14 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Hotel.Cdc;
-using Hotel.Eventing;
-using Hotel.Eventing.Kafka;
-using Hotel.LocalInfra;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Hotel.Cli.Run;
 
 /// <summary>
-/// <c>./hotel run</c>: the whole suite on one machine, on embedded defaults. PostgreSQL runs as a
-/// private cluster in <c>.hotel/pg</c>; Kafka is librdkafka's mock cluster inside this process
-/// (unless HOTEL_KAFKA_BOOTSTRAP_SERVERS names a real one); the CDC relay runs here too; each
-/// service is a child process that stops when this one does, even after <c>kill -9</c>.
+/// <c>./hotel run</c>: the whole suite on embedded defaults, until Ctrl+C or SIGTERM. Data stays in
+/// <c>.hotel/</c>; services stop with this process, even after <c>kill -9</c> (they watch its pid).
 /// </summary>
 public static class LocalRun
 {
@@ -27,81 +21,42 @@ public static class LocalRun
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-            .SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning));
+        using var loggers = CliLogging.Create();
         var log = loggers.CreateLogger("hotel");
-        var services = ServiceCatalog.Present(root).ToList();
 
         var pgPort = int.TryParse(Environment.GetEnvironmentVariable("HOTEL_PG_PORT"), out var p) ? p : 5433;
-        await using var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(data, "pg"), pgPort, durable: true,
-            progress: m => log.LogInformation("{Message}", m), ct: stop.Token);
-        foreach (var service in services) await postgres.EnsureDatabaseAsync(service.Database, stop.Token);
+        var options = new LocalStack.Options(data, pgPort, Durable: true, Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS"),
+            s => s.Port, EchoServiceOutput: true);
+        LocalStack stack;
+        try { stack = await LocalStack.StartAsync(root, options, loggers, stop.Token); }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { return 130; }
 
-        var externalKafka = Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS");
-        using var embeddedKafka = string.IsNullOrWhiteSpace(externalKafka) ? EmbeddedKafka.Start() : null;
-        var bootstrap = externalKafka ?? embeddedKafka!.BootstrapServers;
-        if (embeddedKafka is not null)
-            foreach (var topic in ServiceCatalog.Topics)
-            {
-                embeddedKafka.CreateTopic(topic, ServiceCatalog.Partitions);
-                embeddedKafka.CreateTopic(Topics.DeadLetter(topic), ServiceCatalog.Partitions);
-            }
-        log.LogInformation("Kafka at {Bootstrap} ({Kind})", bootstrap, embeddedKafka is null ? "external" : "embedded mock cluster, in memory");
-
-        var children = new List<ServiceProcess>();
-        OutboxRelayService? relay = null;
-        try
+        await using (stack)
         {
-            foreach (var service in services)
-            {
-                var env = new Dictionary<string, string>
-                {
-                    ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{service.Port}",
-                    ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
-                    [$"ConnectionStrings__{service.ConnectionStringName}"] = postgres.ConnectionString(service.Database),
-                    ["Kafka__BootstrapServers"] = bootstrap,
-                    ["HOTEL_PARENT_PID"] = Environment.ProcessId.ToString(),
-                };
-                children.Add(ServiceProcess.Start(service, ServiceCatalog.AssemblyPath(root, service), env, Path.Combine(data, "logs")));
-            }
-            await Task.WhenAll(children.Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), stop.Token)));
-
-            // The relay starts once services have migrated their outbox tables.
-            relay = new OutboxRelayService(
-                services.Where(s => s.HasOutbox).Select(s => postgres.ConnectionString(s.Database)).ToList(),
-                new KafkaOptions { BootstrapServers = bootstrap }, new OutboxRelayOptions(), loggers);
-            await relay.StartAsync(stop.Token);
-
             var info = new RunInfo(
-                services.ToDictionary(s => s.Name, s => $"http://127.0.0.1:{s.Port}"),
-                new KafkaInfo(bootstrap, embeddedKafka is not null),
-                new PostgresInfo(postgres.ConnectionString("postgres"), services.ToDictionary(s => s.Name, s => postgres.ConnectionString(s.Database))),
+                stack.Services.ToDictionary(s => s.Name, s => stack.UrlOf(s, options.PortOf)),
+                new KafkaInfo(stack.BootstrapServers, stack.EmbeddedKafka is not null),
+                new PostgresInfo(stack.Postgres.AdminConnectionString, stack.Services.ToDictionary(s => s.Name, s => stack.Postgres.ConnectionString(s.Database))),
                 Environment.ProcessId);
             await RunInfo.WriteAsync(data, info);
             PrintTable(info, data);
-
-            await WaitAsync(stop.Token, children);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
-        finally
-        {
-            log.LogInformation("Stopping…");
-            if (relay is not null)
+            try
             {
-                await relay.StopAsync(CancellationToken.None);
-                relay.Dispose();
+                await WaitAsync(stop.Token, stack.Children);
             }
-            await Task.WhenAll(children.Select(c => c.StopAsync(TimeSpan.FromSeconds(15))));
-            RunInfo.Delete(data);
+            finally
+            {
+                log.LogInformation("Stopping…");
+                RunInfo.Delete(data);
+            }
         }
         log.LogInformation("Stopped. Data stays in {Data} (./hotel reset deletes it).", data);
-        return children.Any(c => c.FailedUnexpectedly) ? 1 : 0;
+        return stack.Children.Any(c => c.FailedUnexpectedly) ? 1 : 0;
     }
 
-    private static async Task WaitAsync(CancellationToken stop, List<ServiceProcess> children)
+    private static async Task WaitAsync(CancellationToken stop, IReadOnlyList<ServiceProcess> children)
     {
-        var exited = Task.WhenAny(children.Select(c => c.Exited));
+        var exited = Task.WhenAny(children.Select(c => c.Exited).DefaultIfEmpty(Task.Delay(Timeout.Infinite, CancellationToken.None)));
         await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, stop)).ContinueWith(_ => { }, TaskScheduler.Default);
         if (!stop.IsCancellationRequested)
         {

@@ -22,8 +22,11 @@ public sealed class ServiceProcess
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
     public bool FailedUnexpectedly => Exited.IsCompleted && !_stopping;
 
-    private ServiceProcess(string name, int port, Process process, string logFile)
+    private readonly bool _echo;
+
+    private ServiceProcess(string name, int port, Process process, string logFile, bool echo)
     {
+        _echo = echo;
         Name = name;
         Port = port;
         _process = process;
@@ -32,7 +35,7 @@ public sealed class ServiceProcess
         _color = Colors[Interlocked.Increment(ref _next) % Colors.Length];
     }
 
-    public static ServiceProcess Start(ServiceDefinition service, string assembly, IDictionary<string, string> env, string logDirectory)
+    public static ServiceProcess Start(ServiceDefinition service, int port, string assembly, IDictionary<string, string> env, string logDirectory, bool echo)
     {
         Directory.CreateDirectory(logDirectory);
         var psi = new ProcessStartInfo("dotnet")
@@ -45,7 +48,7 @@ public sealed class ServiceProcess
         psi.ArgumentList.Add(assembly);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var child = new ServiceProcess(service.Name, service.Port, process, Path.Combine(logDirectory, service.Name + ".log"));
+        var child = new ServiceProcess(service.Name, port, process, Path.Combine(logDirectory, service.Name + ".log"), echo);
         process.OutputDataReceived += (_, e) => child.Write(e.Data);
         process.ErrorDataReceived += (_, e) => child.Write(e.Data);
         process.Exited += (_, _) => child._exited.TrySetResult();
@@ -59,7 +62,7 @@ public sealed class ServiceProcess
     {
         if (line is null) return;
         lock (_log) _log.WriteLine(line);
-        AnsiConsole.MarkupLineInterpolated($"[{_color}]{Name,-13}[/] {line}");
+        if (_echo) AnsiConsole.MarkupLineInterpolated($"[{_color}]{Name,-13}[/] {line}");
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)

@@ -1,0 +1,102 @@
+using Hotel.Cdc;
+using Hotel.Eventing;
+using Hotel.Eventing.Kafka;
+using Hotel.LocalInfra;
+using Microsoft.Extensions.Logging;
+
+namespace Hotel.Cli.Run;
+
+/// <summary>
+/// The suite on one machine: a private PostgreSQL cluster, Kafka (librdkafka's mock cluster in
+/// this process unless a real one is named), every present service as a child process, and the
+/// built-in CDC relay in this process. Used by <c>./hotel run</c> and <c>./hotel bench</c>.
+/// </summary>
+public sealed class LocalStack : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggers;
+    private readonly List<ServiceProcess> _children = [];
+    private OutboxRelayService? _relay;
+
+    public required EmbeddedPostgres Postgres { get; init; }
+    public EmbeddedKafka? EmbeddedKafka { get; init; }
+    public required string BootstrapServers { get; init; }
+    public required IReadOnlyList<ServiceDefinition> Services { get; init; }
+    public IReadOnlyList<ServiceProcess> Children => _children;
+
+    private LocalStack(ILoggerFactory loggers) => _loggers = loggers;
+
+    public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput);
+
+    public static async Task<LocalStack> StartAsync(string root, Options options, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var log = loggers.CreateLogger("hotel");
+        var services = ServiceCatalog.Present(root).ToList();
+        var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(options.DataDirectory, "pg"), options.PostgresPort, options.Durable,
+            progress: m => log.LogInformation("{Message}", m), ct: ct);
+        foreach (var service in services) await postgres.EnsureDatabaseAsync(service.Database, ct);
+
+        var embedded = string.IsNullOrWhiteSpace(options.ExternalKafka) ? EmbeddedKafka.Start() : null;
+        if (embedded is not null)
+            foreach (var topic in ServiceCatalog.Topics)
+            {
+                embedded.CreateTopic(topic, ServiceCatalog.Partitions);
+                embedded.CreateTopic(Topics.DeadLetter(topic), ServiceCatalog.Partitions);
+            }
+        var bootstrap = options.ExternalKafka ?? embedded!.BootstrapServers;
+        log.LogInformation("Kafka at {Bootstrap} ({Kind})", bootstrap, embedded is null ? "external" : "embedded mock cluster, in memory");
+
+        var stack = new LocalStack(loggers) { Postgres = postgres, EmbeddedKafka = embedded, BootstrapServers = bootstrap, Services = services };
+        try
+        {
+            foreach (var service in services)
+            {
+                var env = new Dictionary<string, string>
+                {
+                    ["ASPNETCORE_URLS"] = stack.UrlOf(service, options.PortOf),
+                    ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
+                    [$"ConnectionStrings__{service.ConnectionStringName}"] = postgres.ConnectionString(service.Database),
+                    ["Kafka__BootstrapServers"] = bootstrap,
+                    ["HOTEL_PARENT_PID"] = Environment.ProcessId.ToString(),
+                };
+                stack._children.Add(ServiceProcess.Start(service, options.PortOf(service), ServiceCatalog.AssemblyPath(root, service), env,
+                    Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput));
+            }
+            await Task.WhenAll(stack._children.Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
+            await stack.StartRelayAsync(ct); // after the services have migrated their outbox tables
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string UrlOf(ServiceDefinition service, Func<ServiceDefinition, int> portOf) => $"http://127.0.0.1:{portOf(service)}";
+
+    public IEnumerable<string> OutboxConnectionStrings =>
+        Services.Where(s => s.HasOutbox).Select(s => Postgres.ConnectionString(s.Database));
+
+    public async Task StartRelayAsync(CancellationToken ct)
+    {
+        if (_relay is not null) return;
+        _relay = new OutboxRelayService(OutboxConnectionStrings.ToList(), new KafkaOptions { BootstrapServers = BootstrapServers }, new OutboxRelayOptions(), _loggers);
+        await _relay.StartAsync(ct);
+    }
+
+    public async Task StopRelayAsync()
+    {
+        if (_relay is null) return;
+        await _relay.StopAsync(CancellationToken.None);
+        _relay.Dispose();
+        _relay = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopRelayAsync();
+        await Task.WhenAll(_children.Select(c => c.StopAsync(TimeSpan.FromSeconds(15))));
+        EmbeddedKafka?.Dispose();
+        await Postgres.DisposeAsync();
+    }
+}
