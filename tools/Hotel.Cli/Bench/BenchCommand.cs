@@ -164,8 +164,8 @@ public static class BenchCommand
 
         var arrivals = new ConcurrentDictionary<string, DateTime>();
         using var listening = new CancellationTokenSource();
-        using var reader = NewReader(stack.BootstrapServers, "booking.events", Offset.End); // positioned before the first booking
-        var listener = Task.Run(() => Listen(reader, arrivals, listening.Token));
+        using var eventsReader = NewReader(stack.BootstrapServers, "booking.events", Offset.End); // positioned before the first booking
+        var listener = Task.Run(() => Listen(eventsReader, arrivals, listening.Token));
 
         int placed = 0, rejected = 0, next = -1;
         var sw = Stopwatch.StartNew();
