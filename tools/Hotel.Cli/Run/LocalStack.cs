@@ -52,7 +52,7 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 var env = new Dictionary<string, string>
                 {
-                    ["ASPNETCORE_URLS"] = stack.UrlOf(service, options.PortOf),
+                    ["Urls"] = stack.UrlOf(service, options.PortOf), // beats a Urls key in the service's appsettings.json
                     ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
                     [$"ConnectionStrings__{service.ConnectionStringName}"] = postgres.ConnectionString(service.Database),
                     ["Kafka__BootstrapServers"] = bootstrap,

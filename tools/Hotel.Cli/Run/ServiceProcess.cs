@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using Spectre.Console;
 
 namespace Hotel.Cli.Run;
 
 /// <summary>A service running as a child process, its output prefixed on the console and kept in a log file.</summary>
 public sealed class ServiceProcess
 {
-    private static readonly string[] Colors = ["cyan", "green", "yellow", "magenta", "blue"];
+    private static readonly string[] Colors = ["36", "32", "33", "35", "34"]; // ANSI: cyan, green, yellow, magenta, blue
     private static int _next;
 
     private readonly Process _process;
@@ -62,7 +61,7 @@ public sealed class ServiceProcess
     {
         if (line is null) return;
         lock (_log) _log.WriteLine(line);
-        if (_echo) AnsiConsole.MarkupLineInterpolated($"[{_color}]{Name,-13}[/] {line}");
+        if (_echo) Console.WriteLine(Console.IsOutputRedirected ? $"{Name,-13} {line}" : $"\e[{_color}m{Name,-13}\e[0m {line}");
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
