@@ -11,6 +11,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
     public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
 
     private ChildProcess(Process process) => _process = process;
 
