@@ -32,6 +32,9 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
     private readonly string _database = new NpgsqlConnectionStringBuilder(connectionString).Database
         ?? throw new ArgumentException("The relay's connection string names no database.", nameof(connectionString));
 
+    private long _relayedSinceReport;
+    private double _lastCommitToAckMs;
+
     public string SlotName => options.SlotPrefix + _database.ToLowerInvariant().Replace('-', '_');
 
     /// <summary>Ensures publication and slot, republishes the archive where the broker lacks it, then streams until cancelled.</summary>
@@ -204,7 +207,9 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 replication.SetReplicationStatus(tx.EndLsn);
                 acknowledged = true;
                 RelayedEvents.Add(tx.Deliveries.Length, new KeyValuePair<string, object?>("database", _database));
-                CommitToAck.Record((DateTime.UtcNow - tx.CommittedAt).TotalMilliseconds, new KeyValuePair<string, object?>("database", _database));
+                _lastCommitToAckMs = (DateTime.UtcNow - tx.CommittedAt).TotalMilliseconds;
+                Interlocked.Add(ref _relayedSinceReport, tx.Deliveries.Length);
+                CommitToAck.Record(_lastCommitToAckMs, new KeyValuePair<string, object?>("database", _database));
                 // Caught up, or a while since the last one: tell the server, so a restart resumes from here.
                 if (pending.Count == 0 || lastSent.ElapsedMilliseconds > 200)
                 {
@@ -273,8 +278,11 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                     if (lag is long bytes)
                     {
                         lock (LagBytes) LagBytes[_database] = bytes;
-                        logger.Log(bytes > 16 * 1024 * 1024 ? LogLevel.Warning : LogLevel.Debug,
-                            "Relay lag for {Database}: {LagBytes} WAL bytes not yet confirmed", _database, bytes);
+                        var relayed = Interlocked.Exchange(ref _relayedSinceReport, 0);
+                        // Quiet when idle; a line per interval while events flow; a warning when far behind.
+                        var level = bytes > 16 * 1024 * 1024 ? LogLevel.Warning : relayed > 0 ? LogLevel.Information : LogLevel.Debug;
+                        logger.Log(level, "Relay {Database}: {Relayed} events relayed in the last {Interval} s, lag {LagBytes} WAL bytes, last commit→Kafka ack {LastLatency:0.0} ms",
+                            _database, relayed, options.LagReportInterval.TotalSeconds, bytes, _lastCommitToAckMs);
                     }
                     if (first || sincePrune.Elapsed >= options.PruneInterval)
                     {

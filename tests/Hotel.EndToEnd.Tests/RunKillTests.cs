@@ -132,8 +132,12 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
         var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1 + i / 8);
         using var response = await http.PostAsJsonAsync("/api/bookings", new
         {
-            hotelId = "lis-alfama", roomTypeId = "lis-alfama-twin", checkIn = checkIn.ToString("yyyy-MM-dd"), checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd"),
-            guest = new { name = $"Guest {i}", email = $"guest{i}@e2e.example" }, paymentMethodId = "pm_e2e",
+            hotelId = "lis-alfama",
+            roomTypeId = "lis-alfama-twin",
+            checkIn = checkIn.ToString("yyyy-MM-dd"),
+            checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd"),
+            guest = new { name = $"Guest {i}", email = $"guest{i}@e2e.example" },
+            paymentMethodId = "pm_e2e",
         });
         return response.IsSuccessStatusCode;
     }

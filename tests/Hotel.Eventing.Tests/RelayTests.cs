@@ -28,8 +28,13 @@ public sealed class RelayTests(InfraFixture infra, ITestOutputHelper output)
         var payload = """{"bookingId":"b-1","guest":{"name":"Zoë <b>"},"version":1}""";
         var row = new OutboxMessage
         {
-            Id = Guid.NewGuid(), AggregateType = "fmt" + Guid.NewGuid().ToString("N")[..6], AggregateId = "b-1", Type = "BookingPlaced",
-            Payload = payload, Timestamp = DateTimeOffset.UtcNow, TracingSpanContext = traceparent,
+            Id = Guid.NewGuid(),
+            AggregateType = "fmt" + Guid.NewGuid().ToString("N")[..6],
+            AggregateId = "b-1",
+            Type = "BookingPlaced",
+            Payload = payload,
+            Timestamp = DateTimeOffset.UtcNow,
+            TracingSpanContext = traceparent,
         };
         db.Add(row);
         await db.SaveChangesAsync();

@@ -177,8 +177,12 @@ public static class BenchCommand
                 var (hotel, roomType, checkIn) = slots[i];
                 using var response = await http.PostAsJsonAsync("/api/bookings", new
                 {
-                    hotelId = hotel, roomTypeId = roomType, checkIn = checkIn.ToString("yyyy-MM-dd"), checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd"),
-                    guest = new { name = $"Bench Guest {i}", email = $"guest{i}@bench.example" }, paymentMethodId = "pm_bench",
+                    hotelId = hotel,
+                    roomTypeId = roomType,
+                    checkIn = checkIn.ToString("yyyy-MM-dd"),
+                    checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd"),
+                    guest = new { name = $"Bench Guest {i}", email = $"guest{i}@bench.example" },
+                    paymentMethodId = "pm_bench",
                 });
                 if (response.IsSuccessStatusCode) Interlocked.Increment(ref placed); else Interlocked.Increment(ref rejected);
             }
@@ -280,7 +284,10 @@ public static class BenchCommand
     {
         var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
         {
-            BootstrapServers = bootstrap, GroupId = "bench-" + Guid.NewGuid().ToString("N"), EnableAutoCommit = false, FetchWaitMaxMs = 10,
+            BootstrapServers = bootstrap,
+            GroupId = "bench-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 10,
         }).SetLogHandler((_, _) => { }).Build();
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
         var partitions = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == topic).Partitions;
