@@ -1,4 +1,24 @@
+using Hotel.Booking.Apis;
+using Hotel.Booking.Extensions;
+using Hotel.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
 var app = builder.Build();
-app.Run();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseApiRequestBodyLimit();
+
+app.MapOpenApi();
+app.MapDefaultEndpoints();
+app.MapHotelsApi();
+app.MapBookingsApi();
+
+await app.MigrateAndSeedDatabaseAsync();
+await app.RunAsync();
+
 public partial class Program;

@@ -1,0 +1,37 @@
+namespace Hotel.Booking.Bookings;
+
+/// <summary>A guest's booking of one room of one room type for a stay of whole nights.</summary>
+public sealed class Booking
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public required string Reference { get; init; }
+    public required string HotelId { get; init; }
+    public required string RoomTypeId { get; init; }
+    public DateOnly CheckIn { get; init; }
+    public DateOnly CheckOut { get; init; }
+    public int Nights { get; init; }
+    public required string GuestName { get; init; }
+    public required string GuestEmail { get; init; }
+
+    /// <summary>Billing's token for the guest's card; booking never sees a card number.</summary>
+    public required string PaymentMethodId { get; init; }
+
+    public decimal NightlyRate { get; init; }
+    public decimal TotalAmount { get; init; }
+    public required string Currency { get; init; }
+    public BookingStatus Status { get; private set; } = BookingStatus.Placed;
+    public DateTimeOffset PlacedAt { get; init; }
+    public DateTimeOffset? CancelledAt { get; private set; }
+    public string? CancellationReason { get; private set; }
+
+    public bool BelongsTo(string email) => string.Equals(GuestEmail, email.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    public void Cancel(DateTimeOffset at, string? reason)
+    {
+        if (Status == BookingStatus.Cancelled)
+            throw new InvalidOperationException($"Booking {Reference} is already cancelled.");
+        Status = BookingStatus.Cancelled;
+        CancelledAt = at;
+        CancellationReason = reason;
+    }
+}

@@ -1,0 +1,142 @@
+namespace Hotel.Booking.Bookings;
+
+using Hotel.Booking.Hotels;
+using Hotel.Booking.Infrastructure;
+using Hotel.Booking.IntegrationEvents;
+using Hotel.Booking.Inventory;
+using Hotel.Eventing.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+public enum PlaceBookingOutcome
+{
+    Placed,
+    UnknownHotel,
+    UnknownRoomType,
+    SoldOut,
+}
+
+public enum CancelBookingOutcome
+{
+    Cancelled,
+    AlreadyCancelled,
+    NotFound,
+}
+
+/// <summary>
+/// Places and cancels bookings. Each state change, its inventory change and its outbox event
+/// commit in one transaction, so an event is published exactly when the change happened.
+/// </summary>
+public sealed class BookingService(BookingDbContext db, RoomInventory inventory, TimeProvider time, ILogger<BookingService> logger)
+{
+    private const int ReferenceAttempts = 5;
+
+    public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <param name="request">An already validated request.</param>
+    public async Task<(PlaceBookingOutcome Outcome, Booking? Booking)> PlaceAsync(PlaceBookingRequest request, CancellationToken ct)
+    {
+        var hotel = await db.Hotels.AsNoTracking().Include(h => h.RoomTypes).SingleOrDefaultAsync(h => h.Id == request.HotelId, ct);
+        if (hotel is null) return (PlaceBookingOutcome.UnknownHotel, null);
+        var roomType = hotel.RoomTypes.SingleOrDefault(rt => rt.Id == request.RoomTypeId);
+        if (roomType is null) return (PlaceBookingOutcome.UnknownRoomType, null);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryPlaceAsync(request, hotel, roomType, ct);
+            }
+            catch (DbUpdateException e) when (IsReferenceClash(e) && attempt < ReferenceAttempts)
+            {
+                // Another booking drew the same reference; the transaction is gone, so start over.
+                logger.LogInformation("Booking reference clash, drawing another (attempt {Attempt})", attempt);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<(PlaceBookingOutcome, Booking?)> TryPlaceAsync(PlaceBookingRequest request, Hotel hotel, RoomType roomType, CancellationToken ct)
+    {
+        var checkIn = request.CheckIn!.Value;
+        var checkOut = request.CheckOut!.Value;
+        var nights = checkOut.DayNumber - checkIn.DayNumber;
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await inventory.TryReserveAsync(roomType.Id, checkIn, checkOut, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return (PlaceBookingOutcome.SoldOut, null);
+        }
+
+        var booking = new Booking
+        {
+            Reference = BookingReference.New(),
+            HotelId = hotel.Id,
+            RoomTypeId = roomType.Id,
+            CheckIn = checkIn,
+            CheckOut = checkOut,
+            Nights = nights,
+            GuestName = request.Guest!.Name!.Trim(),
+            GuestEmail = request.Guest.Email!,
+            PaymentMethodId = request.PaymentMethodId!,
+            NightlyRate = roomType.NightlyRate,
+            TotalAmount = roomType.NightlyRate * nights,
+            Currency = roomType.Currency,
+            PlacedAt = time.GetUtcNow(),
+        };
+        db.Bookings.Add(booking);
+        db.AddToOutbox(BookingDbContext.BookingAggregateType, booking.Id.ToString(), new BookingPlacedIntegrationEvent(
+            booking.Id, booking.Reference, booking.GuestName, booking.GuestEmail,
+            hotel.Id, hotel.Name, roomType.Id, roomType.Name,
+            booking.CheckIn, booking.CheckOut, booking.Nights,
+            booking.NightlyRate, booking.TotalAmount, booking.Currency, booking.PaymentMethodId)
+        { OccurredAt = booking.PlacedAt });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        logger.LogInformation("Booking {Reference} placed: {RoomTypeId} from {CheckIn} for {Nights} nights", booking.Reference, roomType.Id, checkIn, nights);
+        return (PlaceBookingOutcome.Placed, booking);
+    }
+
+    /// <summary>The booking with <paramref name="reference"/> if <paramref name="email"/> is its guest's, else null.</summary>
+    public async Task<Booking?> FindAsync(string reference, string email, CancellationToken ct)
+    {
+        var normalized = BookingReference.Normalize(reference);
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Reference == normalized, ct);
+        return booking is not null && booking.BelongsTo(email) ? booking : null;
+    }
+
+    /// <summary>Cancels and releases the nights once; a second cancel changes nothing.</summary>
+    public async Task<(CancelBookingOutcome Outcome, Booking? Booking)> CancelAsync(string reference, string email, string? reason, CancellationToken ct)
+    {
+        var normalized = BookingReference.Normalize(reference);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        // The row lock makes concurrent cancels of one booking take turns, so nights are released once.
+        var booking = await db.Bookings
+            .FromSql($"SELECT * FROM bookings WHERE reference = {normalized} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        if (booking is null || !booking.BelongsTo(email)) return (CancelBookingOutcome.NotFound, null);
+        if (booking.Status == BookingStatus.Cancelled) return (CancelBookingOutcome.AlreadyCancelled, booking);
+
+        var roomType = await db.RoomTypes.AsNoTracking().Include(rt => rt.Hotel).SingleAsync(rt => rt.Id == booking.RoomTypeId, ct);
+        await inventory.ReleaseAsync(booking.RoomTypeId, booking.CheckIn, booking.CheckOut, ct);
+        booking.Cancel(time.GetUtcNow(), string.IsNullOrWhiteSpace(reason) ? null : reason.Trim());
+        db.AddToOutbox(BookingDbContext.BookingAggregateType, booking.Id.ToString(), new BookingCancelledIntegrationEvent(
+            booking.Id, booking.Reference, booking.GuestName, booking.GuestEmail,
+            booking.HotelId, roomType.Hotel!.Name, roomType.Id, roomType.Name,
+            booking.CheckIn, booking.CheckOut, booking.Nights,
+            booking.TotalAmount, booking.Currency, booking.PaymentMethodId,
+            booking.CancelledAt!.Value, booking.CancellationReason)
+        { OccurredAt = booking.CancelledAt.Value });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        logger.LogInformation("Booking {Reference} cancelled", booking.Reference);
+        return (CancelBookingOutcome.Cancelled, booking);
+    }
+
+    private static bool IsReferenceClash(DbUpdateException e) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ix_bookings_reference" };
+}

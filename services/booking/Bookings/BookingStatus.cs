@@ -1,0 +1,7 @@
+namespace Hotel.Booking.Bookings;
+
+public enum BookingStatus
+{
+    Placed,
+    Cancelled,
+}

@@ -1,0 +1,47 @@
+namespace Hotel.Booking.Extensions;
+
+using Hotel.Booking.Apis;
+using Hotel.Booking.Bookings;
+using Hotel.Booking.Infrastructure;
+using Hotel.Booking.Inventory;
+using Microsoft.EntityFrameworkCore;
+
+public static class Extensions
+{
+    public const string ConnectionStringName = "Booking";
+
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionStringName} is not set. Give the booking database's connection string in configuration " +
+                $"or the environment, e.g. ConnectionStrings__{ConnectionStringName}=\"Host=127.0.0.1;Port=5432;Database=booking;Username=postgres\".");
+        }
+
+        // appsettings.json names the default address (Urls); ASPNETCORE_URLS must still win over it.
+        builder.Configuration.AddEnvironmentVariables("ASPNETCORE_");
+
+        builder.Services.AddDbContext<BookingDbContext>(options => options.UseBookingDatabase(connectionString));
+        builder.Services.AddHealthChecks().AddCheck<BookingDatabaseHealthCheck>("booking-db", tags: ["ready"]);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<RoomInventory>();
+        builder.Services.AddScoped<BookingService>();
+
+        builder.Services.AddOpenApi();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures throw, so BadRequestExceptionHandler can answer them with problem details.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations, then seeds the chain; both are safe to run on every start.</summary>
+    public static async Task MigrateAndSeedDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        await db.Database.MigrateAsync();
+        await BookingDbSeed.SeedAsync(db);
+    }
+}

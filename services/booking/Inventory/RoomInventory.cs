@@ -1,0 +1,74 @@
+namespace Hotel.Booking.Inventory;
+
+using Hotel.Booking.Hotels;
+using Hotel.Booking.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>Reserves and releases room nights. Callers own the transaction.</summary>
+public sealed class RoomInventory(BookingDbContext db)
+{
+    /// <summary>
+    /// Takes one room of <paramref name="roomTypeId"/> for every night of the stay, or nothing.
+    /// Must run inside a transaction: the rows stay locked until it commits, so concurrent
+    /// bookings of the same night queue up and the last room is sold once.
+    /// </summary>
+    public async Task<bool> TryReserveAsync(string roomTypeId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    {
+        var nights = checkOut.DayNumber - checkIn.DayNumber;
+        var lastNight = checkOut.AddDays(-1);
+
+        // Nights nobody has booked yet have no row; create them so there is a row to lock.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO room_nights (room_type_id, night, total, booked)
+            SELECT rt.id, d::date, rt.rooms, 0
+            FROM room_types rt CROSS JOIN generate_series({checkIn}::timestamp, {lastNight}::timestamp, interval '1 day') AS d
+            WHERE rt.id = {roomTypeId}
+            ORDER BY d
+            ON CONFLICT DO NOTHING
+            """, ct);
+
+        // Lock in night order, so two stays that overlap cannot deadlock each other.
+        await db.Database.SqlQuery<int>($"""
+            SELECT count(*)::int AS "Value" FROM (
+                SELECT 1 FROM room_nights
+                WHERE room_type_id = {roomTypeId} AND night >= {checkIn} AND night < {checkOut}
+                ORDER BY night FOR UPDATE) AS locked
+            """).ToListAsync(ct);
+
+        var reserved = await db.Database.ExecuteSqlAsync($"""
+            UPDATE room_nights SET booked = booked + 1
+            WHERE room_type_id = {roomTypeId} AND night >= {checkIn} AND night < {checkOut} AND booked < total
+            """, ct);
+        return reserved == nights;
+    }
+
+    /// <summary>Gives back one room of every night of the stay. Runs in the caller's transaction.</summary>
+    public async Task ReleaseAsync(string roomTypeId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    {
+        var nights = checkOut.DayNumber - checkIn.DayNumber;
+        var released = await db.Database.ExecuteSqlAsync($"""
+            UPDATE room_nights SET booked = booked - 1
+            WHERE room_type_id = {roomTypeId} AND night >= {checkIn} AND night < {checkOut} AND booked > 0
+            """, ct);
+        if (released != nights)
+            throw new InvalidOperationException($"Released {released} of {nights} nights of room type {roomTypeId} from {checkIn:yyyy-MM-dd}; inventory is inconsistent.");
+    }
+
+    /// <summary>Rooms free for the whole stay per room type: the least free over its nights.</summary>
+    public async Task<Dictionary<string, int>> RoomsLeftAsync(IReadOnlyCollection<RoomType> roomTypes, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
+    {
+        var nights = checkOut.DayNumber - checkIn.DayNumber;
+        var ids = roomTypes.Select(rt => rt.Id).ToList();
+        var rows = await db.RoomNights.AsNoTracking()
+            .Where(n => ids.Contains(n.RoomTypeId) && n.Night >= checkIn && n.Night < checkOut)
+            .ToListAsync(ct);
+
+        return roomTypes.ToDictionary(rt => rt.Id, rt =>
+        {
+            var known = rows.Where(n => n.RoomTypeId == rt.Id).Select(n => Math.Max(0, n.Total - n.Booked)).ToList();
+            // A night without a row has not been booked at all.
+            if (known.Count < nights) known.Add(rt.Rooms);
+            return known.Min();
+        });
+    }
+}
