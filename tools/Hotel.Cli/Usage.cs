@@ -20,7 +20,8 @@ public static class Usage
           reset               delete local data (.hotel/)
 
         environment: HOTEL_KAFKA_BOOTSTRAP_SERVERS (use a real Kafka cluster), HOTEL_PG_PORT (default 5433),
-                     HOTEL_<SERVICE>_PORT (e.g. HOTEL_BOOKING_PORT, default 5100), HOTEL_DATA (default .hotel)
+                     HOTEL_<SERVICE>_PORT (e.g. HOTEL_BOOKING_PORT, default 5100), HOTEL_DATA (default .hotel),
+                     Relay__RetentionDays (outbox archive kept, default 7)
         """;
 
     public static int Print()

@@ -2,6 +2,7 @@ using Hotel.Cdc;
 using Hotel.Eventing;
 using Hotel.Eventing.Kafka;
 using Hotel.LocalInfra;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Hotel.Cli.Run;
@@ -80,8 +81,16 @@ public sealed class LocalStack : IAsyncDisposable
     public async Task StartRelayAsync(CancellationToken ct)
     {
         if (_relay is not null) return;
-        _relay = new OutboxRelayService(OutboxConnectionStrings.ToList(), new KafkaOptions { BootstrapServers = BootstrapServers }, new OutboxRelayOptions(), _loggers);
+        _relay = new OutboxRelayService(OutboxConnectionStrings.ToList(), new KafkaOptions { BootstrapServers = BootstrapServers }, RelayOptionsFromEnvironment(), _loggers);
         await _relay.StartAsync(ct);
+    }
+
+    /// <summary><c>Relay__RetentionDays</c> and the other <see cref="OutboxRelayOptions"/> from the environment.</summary>
+    private static OutboxRelayOptions RelayOptionsFromEnvironment()
+    {
+        var options = new OutboxRelayOptions();
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(OutboxRelayOptions.Section).Bind(options);
+        return options;
     }
 
     public async Task StopRelayAsync()
