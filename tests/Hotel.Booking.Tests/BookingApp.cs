@@ -16,15 +16,23 @@ public sealed class BookingApp : IAsyncDisposable
     public HttpClient Client { get; }
     public string ConnectionString { get; }
 
-    private BookingApp(string connectionString)
+    private BookingApp(string connectionString, IDictionary<string, string?>? settings = null)
     {
         ConnectionString = connectionString;
-        _factory = _root.WithWebHostBuilder(builder => builder.UseSetting("ConnectionStrings:Booking", connectionString));
+        _factory = _root.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:Booking", connectionString);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        });
         Client = _factory.CreateClient();
     }
 
     public static async Task<BookingApp> StartAsync(InfraFixture infra) =>
         new(await infra.NewDatabaseAsync("booking"));
+
+    /// <summary>With extra settings, e.g. Kafka:BootstrapServers to consume payment events.</summary>
+    public static async Task<BookingApp> StartAsync(InfraFixture infra, IDictionary<string, string?> settings) =>
+        new(await infra.NewDatabaseAsync("booking"), settings);
 
     /// <summary>A night far enough ahead to be valid whatever the clock says, distinct per offset.</summary>
     public static DateOnly Day(int daysFromToday) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(daysFromToday);

@@ -1,3 +1,4 @@
+using Hotel.Billing.Infrastructure;
 using Hotel.Booking.Infrastructure;
 using Hotel.Eventing.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,7 @@ public static class OutboxModels
     public static readonly IReadOnlyDictionary<string, Func<DbContext>> ByDatabase = new Dictionary<string, Func<DbContext>>
     {
         ["booking"] = () => new BookingDbContextFactory().CreateDbContext([]),
+        ["billing"] = () => new BillingDbContextFactory().CreateDbContext([]),
     };
 
     public sealed record OutboxTable(string Table, IReadOnlyDictionary<string, string> ColumnsByProperty)

@@ -24,6 +24,34 @@ public sealed class Booking
     public DateTimeOffset? CancelledAt { get; private set; }
     public string? CancellationReason { get; private set; }
 
+    /// <summary>When billing captured the payment (event time of PaymentCaptured).</summary>
+    public DateTimeOffset? PaidAt { get; private set; }
+
+    /// <summary>Billing's reason code when the charge failed (PaymentFailed).</summary>
+    public string? PaymentFailureCode { get; private set; }
+
+    /// <summary>Placed or PaymentFailed: nights are held but no money came in.</summary>
+    public bool IsUnpaid => Status is BookingStatus.Placed or BookingStatus.PaymentFailed;
+
+    /// <summary>Billing captured the payment. A capture for a cancelled booking changes nothing here (billing refunds it on the cancellation).</summary>
+    public bool MarkPaid(DateTimeOffset at)
+    {
+        if (!IsUnpaid) return false;
+        Status = BookingStatus.Paid;
+        PaidAt = at;
+        PaymentFailureCode = null;
+        return true;
+    }
+
+    /// <summary>Billing could not charge the card; only a booking still waiting for its payment changes.</summary>
+    public bool MarkPaymentFailed(string reasonCode)
+    {
+        if (Status != BookingStatus.Placed) return false;
+        Status = BookingStatus.PaymentFailed;
+        PaymentFailureCode = reasonCode;
+        return true;
+    }
+
     public bool BelongsTo(string email) => string.Equals(GuestEmail, email.Trim(), StringComparison.OrdinalIgnoreCase);
 
     public void Cancel(DateTimeOffset at, string? reason)

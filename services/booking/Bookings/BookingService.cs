@@ -120,6 +120,36 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
         if (booking is null || !booking.BelongsTo(email)) return (CancelBookingOutcome.NotFound, null);
         if (booking.Status == BookingStatus.Cancelled) return (CancelBookingOutcome.AlreadyCancelled, booking);
 
+        await CancelLockedAsync(booking, reason, ct);
+        await tx.CommitAsync(ct);
+
+        logger.LogInformation("Booking {Reference} cancelled", booking.Reference);
+        return (CancelBookingOutcome.Cancelled, booking);
+    }
+
+    /// <summary>
+    /// Cancels a booking still unpaid (Placed with no capture, or PaymentFailed) that was placed before
+    /// <paramref name="placedBefore"/>; false when it was paid or cancelled meanwhile.
+    /// </summary>
+    public async Task<bool> CancelUnpaidAsync(Guid bookingId, DateTimeOffset placedBefore, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var booking = await db.Bookings
+            .FromSql($"SELECT * FROM bookings WHERE id = {bookingId} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        if (booking is null || !booking.IsUnpaid || booking.PlacedAt >= placedBefore) return false;
+
+        var status = booking.Status;
+        await CancelLockedAsync(booking, status == BookingStatus.PaymentFailed
+            ? $"Payment failed ({booking.PaymentFailureCode})." : "No payment was received in time.", ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Unpaid booking {Reference} ({Status}) cancelled after the grace period", booking.Reference, status);
+        return true;
+    }
+
+    /// <summary>Releases the nights, cancels and writes BookingCancelled; the caller holds the row lock and commits.</summary>
+    private async Task CancelLockedAsync(Booking booking, string? reason, CancellationToken ct)
+    {
         var roomType = await db.RoomTypes.AsNoTracking().Include(rt => rt.Hotel).SingleAsync(rt => rt.Id == booking.RoomTypeId, ct);
         await inventory.ReleaseAsync(booking.RoomTypeId, booking.CheckIn, booking.CheckOut, ct);
         booking.Cancel(time.GetUtcNow(), string.IsNullOrWhiteSpace(reason) ? null : reason.Trim());
@@ -131,10 +161,6 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
             booking.CancelledAt!.Value, booking.CancellationReason)
         { OccurredAt = booking.CancelledAt.Value });
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-
-        logger.LogInformation("Booking {Reference} cancelled", booking.Reference);
-        return (CancelBookingOutcome.Cancelled, booking);
     }
 
     private static bool IsReferenceClash(DbUpdateException e) =>

@@ -3,7 +3,10 @@ namespace Hotel.Booking.Extensions;
 using Hotel.Booking.Apis;
 using Hotel.Booking.Bookings;
 using Hotel.Booking.Infrastructure;
+using Hotel.Booking.IntegrationEvents;
 using Hotel.Booking.Inventory;
+using Hotel.Booking.Payments;
+using Hotel.Eventing.Consuming;
 using Microsoft.EntityFrameworkCore;
 
 public static class Extensions
@@ -28,6 +31,19 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<RoomInventory>();
         builder.Services.AddScoped<BookingService>();
+
+        // Payments: billing's outcome events mark bookings Paid / PaymentFailed; unpaid ones are cancelled after a grace period.
+        // Without Kafka:BootstrapServers (the booking tests, an API-only run) neither the consumer nor the sweep runs.
+        builder.Services.AddOptions<UnpaidBookingOptions>().Bind(builder.Configuration.GetSection(UnpaidBookingOptions.Section));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Kafka:BootstrapServers"]))
+        {
+            // Only where payment events arrive: without them every booking would look unpaid.
+            builder.Services.AddHostedService<UnpaidBookingCanceller>();
+            builder.AddEventConsumers<BookingDbContext>(builder.Configuration["Booking:ConsumerGroup"] ?? "booking", consumers => consumers
+                .Subscribe(builder.Configuration["Booking:PaymentEventsTopic"] ?? "payment.events")
+                .Add<PaymentCapturedIntegrationEvent, PaymentCapturedHandler>()
+                .Add<PaymentFailedIntegrationEvent, PaymentFailedHandler>());
+        }
 
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

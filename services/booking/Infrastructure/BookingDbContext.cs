@@ -64,6 +64,8 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
             e.Property(b => b.Currency).HasMaxLength(3).IsFixedLength();
             e.Property(b => b.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(b => b.CancellationReason).HasMaxLength(CancelBookingRequest.MaxReasonLength);
+            e.Property(b => b.PaymentFailureCode).HasMaxLength(64);
+            e.HasIndex(b => new { b.Status, b.PlacedAt }); // the unpaid-booking sweep
         });
 
         modelBuilder.AddOutbox();

@@ -80,6 +80,15 @@ namespace Hotel.Booking.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("nights");
 
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("PaymentFailureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payment_failure_code");
+
                     b.Property<string>("PaymentMethodId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -128,6 +137,9 @@ namespace Hotel.Booking.Infrastructure.Migrations
 
                     b.HasIndex("RoomTypeId")
                         .HasDatabaseName("ix_bookings_room_type_id");
+
+                    b.HasIndex("Status", "PlacedAt")
+                        .HasDatabaseName("ix_bookings_status_placed_at");
 
                     b.ToTable("bookings", (string)null);
                 });

@@ -1,0 +1,63 @@
+namespace Hotel.Billing.Fraud;
+
+using Hotel.Billing.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+/// <summary>Section <c>Fraud</c>: the velocity rules' thresholds and windows.</summary>
+public sealed class FraudOptions
+{
+    public const string Section = "Fraud";
+
+    /// <summary>More than this many bookings on one card fingerprint within <see cref="CardWindow"/> holds the payment.</summary>
+    public int MaxBookingsPerCard { get; set; } = 5;
+
+    public TimeSpan CardWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>One card used under more than this many different guest e-mails within <see cref="EmailWindow"/> holds the payment.</summary>
+    public int MaxEmailsPerCard { get; set; } = 3;
+
+    public TimeSpan EmailWindow { get; set; } = TimeSpan.FromHours(1);
+}
+
+public sealed record FraudVerdict(string Rule, string Reason);
+
+/// <summary>
+/// Velocity rules over sliding windows, kept in billing's own state (<c>fraud_observations</c>). Windows are
+/// measured in event time — the BookingPlaced's own <c>occurredAt</c> — never the clock at processing, so a
+/// replay or a late consumer reaches the same verdicts. A window is (t − length, t]: the booking itself and
+/// those before it in event time.
+/// </summary>
+public sealed class FraudScreening(BillingDbContext db, IOptions<FraudOptions> options)
+{
+    public const string CardVelocityRule = "card_velocity";
+    public const string CardEmailVelocityRule = "card_email_velocity";
+
+    /// <summary>Records the booking as an observation (once per booking id) and returns the first rule it breaks, or null.</summary>
+    public async Task<FraudVerdict?> ScreenAsync(Guid bookingId, string fingerprint, string guestEmail, DateTimeOffset occurredAt, CancellationToken ct)
+    {
+        var rules = options.Value;
+        var email = guestEmail.Trim().ToLowerInvariant();
+        if (!await db.FraudObservations.AnyAsync(o => o.BookingId == bookingId, ct))
+        {
+            db.FraudObservations.Add(new FraudObservation { BookingId = bookingId, Fingerprint = fingerprint, GuestEmail = email, OccurredAt = occurredAt });
+            await db.SaveChangesAsync(ct);
+        }
+
+        var cardFrom = occurredAt - rules.CardWindow;
+        var onCard = await db.FraudObservations
+            .CountAsync(o => o.Fingerprint == fingerprint && o.OccurredAt > cardFrom && o.OccurredAt <= occurredAt, ct);
+        if (onCard > rules.MaxBookingsPerCard)
+            return new FraudVerdict(CardVelocityRule,
+                $"{onCard} bookings on the same card within {rules.CardWindow.TotalMinutes:0.#} minutes (more than {rules.MaxBookingsPerCard}).");
+
+        var emailFrom = occurredAt - rules.EmailWindow;
+        var emails = await db.FraudObservations
+            .Where(o => o.Fingerprint == fingerprint && o.OccurredAt > emailFrom && o.OccurredAt <= occurredAt)
+            .Select(o => o.GuestEmail).Distinct().CountAsync(ct);
+        if (emails > rules.MaxEmailsPerCard)
+            return new FraudVerdict(CardEmailVelocityRule,
+                $"The same card under {emails} guest e-mails within {rules.EmailWindow.TotalMinutes:0.#} minutes (more than {rules.MaxEmailsPerCard}).");
+        return null;
+    }
+}

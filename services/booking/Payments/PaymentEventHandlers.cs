@@ -1,0 +1,44 @@
+namespace Hotel.Booking.Payments;
+
+using Hotel.Booking.Infrastructure;
+using Hotel.Booking.IntegrationEvents;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>Marks the booking paid. The consumer host saves and commits with the inbox row.</summary>
+public sealed class PaymentCapturedHandler(BookingDbContext db, ILogger<PaymentCapturedHandler> logger) : IConsumer<PaymentCapturedIntegrationEvent>
+{
+    public async Task Consume(ConsumeContext<PaymentCapturedIntegrationEvent> context)
+    {
+        var e = context.Message;
+        var booking = await db.Bookings
+            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .SingleOrDefaultAsync(context.CancellationToken);
+        if (booking is null)
+        {
+            logger.LogWarning("PaymentCaptured for unknown booking {BookingId} ({Reference}) ignored", e.BookingId, e.BookingReference);
+            return;
+        }
+        if (!booking.MarkPaid(e.CapturedAt))
+            logger.LogInformation("PaymentCaptured for booking {Reference} in status {Status}: unchanged", booking.Reference, booking.Status);
+    }
+}
+
+/// <summary>Marks the booking PaymentFailed; the unpaid-booking sweep cancels it after the grace period.</summary>
+public sealed class PaymentFailedHandler(BookingDbContext db, ILogger<PaymentFailedHandler> logger) : IConsumer<PaymentFailedIntegrationEvent>
+{
+    public async Task Consume(ConsumeContext<PaymentFailedIntegrationEvent> context)
+    {
+        var e = context.Message;
+        var booking = await db.Bookings
+            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .SingleOrDefaultAsync(context.CancellationToken);
+        if (booking is null)
+        {
+            logger.LogWarning("PaymentFailed for unknown booking {BookingId} ({Reference}) ignored", e.BookingId, e.BookingReference);
+            return;
+        }
+        if (booking.MarkPaymentFailed(e.ReasonCode))
+            logger.LogInformation("Payment of booking {Reference} failed ({ReasonCode})", booking.Reference, e.ReasonCode);
+    }
+}

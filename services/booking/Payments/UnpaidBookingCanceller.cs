@@ -1,0 +1,63 @@
+namespace Hotel.Booking.Payments;
+
+using Hotel.Booking.Bookings;
+using Hotel.Booking.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+/// <summary>Section <c>Booking:Payments</c>.</summary>
+public sealed class UnpaidBookingOptions
+{
+    public const string Section = "Booking:Payments";
+
+    /// <summary>How long after it was placed a booking may stay unpaid (Placed with no capture, or PaymentFailed).</summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the sweep runs.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Cancels bookings left unpaid past the grace period: their nights are released and BookingCancelled is
+/// written as for any cancellation (billing then makes sure nothing is charged). Each booking is cancelled
+/// in its own transaction under its row lock, re-checked there, so a capture that lands meanwhile wins.
+/// </summary>
+public sealed class UnpaidBookingCanceller(IServiceScopeFactory scopes, IOptions<UnpaidBookingOptions> options, TimeProvider time,
+    ILogger<UnpaidBookingCanceller> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Sweeping unpaid bookings failed; trying again in {Interval}", options.Value.SweepInterval);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var cutoff = time.GetUtcNow() - options.Value.GracePeriod;
+        List<Guid> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+            due = await db.Bookings.AsNoTracking()
+                .Where(b => (b.Status == BookingStatus.Placed || b.Status == BookingStatus.PaymentFailed) && b.PlacedAt < cutoff)
+                .OrderBy(b => b.PlacedAt).Select(b => b.Id).Take(500).ToListAsync(ct);
+        }
+        var cancelled = 0;
+        foreach (var id in due)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<BookingService>().CancelUnpaidAsync(id, cutoff, ct)) cancelled++;
+        }
+        return cancelled;
+    }
+}

@@ -1,0 +1,84 @@
+namespace Hotel.Booking.Tests;
+
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using Hotel.Eventing;
+using Hotel.Testing;
+
+/// <summary>Booking consumes billing's PaymentCaptured / PaymentFailed and cancels bookings left unpaid past the grace period.</summary>
+[Collection(BookingCollection.Name)]
+public sealed class PaymentReactionTests(InfraFixture infra)
+{
+    [Fact]
+    public async Task Paid_bookings_stay_and_failed_or_unpaid_ones_are_cancelled_after_the_grace_period_releasing_their_nights()
+    {
+        var topic = infra.NewTopic("payment-events");
+        await using var app = await BookingApp.StartAsync(infra, new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = infra.BootstrapServers,
+            ["Booking:PaymentEventsTopic"] = topic,
+            ["Booking:ConsumerGroup"] = "booking-" + Guid.NewGuid().ToString("N")[..8],
+            ["Booking:Payments:GracePeriod"] = "00:00:08",
+            ["Booking:Payments:SweepInterval"] = "00:00:00.250",
+        });
+        var checkIn = BookingApp.Day(40);
+        var checkOut = BookingApp.Day(42);
+        var roomsBefore = await app.RoomsLeftAsync("ams-canal", "ams-canal-double", checkIn, checkOut);
+        var paid = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
+        var failed = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
+        var silent = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
+        Assert.Equal(roomsBefore - 3, await app.RoomsLeftAsync("ams-canal", "ams-canal-double", checkIn, checkOut));
+
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers })
+            .SetLogHandler((_, _) => { }).Build();
+        await ProduceAsync(producer, topic, paid, "PaymentCaptured", new
+        {
+            bookingId = Id(paid), bookingReference = Ref(paid), paymentId = Guid.NewGuid(), amount = 298m, currency = "EUR",
+            brand = "visa", last4 = "4242", gatewayReference = "ch_1", capturedAt = DateTimeOffset.UtcNow, version = 1, occurredAt = DateTimeOffset.UtcNow,
+        });
+        var failedEvent = new
+        {
+            bookingId = Id(failed), bookingReference = Ref(failed), paymentId = Guid.NewGuid(), reasonCode = "card_declined",
+            reason = "Your card was declined.", version = 1, occurredAt = DateTimeOffset.UtcNow,
+        };
+        var failedEventId = await ProduceAsync(producer, topic, failed, "PaymentFailed", failedEvent);
+        await ProduceAsync(producer, topic, failed, "PaymentFailed", failedEvent, failedEventId); // redelivered
+
+        await Eventually.WaitAsync(async () => await StatusAsync(app, paid) == "Paid" && await StatusAsync(app, failed) == "PaymentFailed",
+            TimeSpan.FromSeconds(7), "Paid and PaymentFailed applied before the grace period ends");
+        Assert.Equal("Placed", await StatusAsync(app, silent));
+        Assert.Equal("card_declined", await app.ScalarAsync<string>("SELECT payment_failure_code FROM bookings WHERE id = $1", Id(failed)));
+
+        await Eventually.WaitAsync(async () => await StatusAsync(app, failed) == "Cancelled" && await StatusAsync(app, silent) == "Cancelled",
+            TimeSpan.FromSeconds(30), "the unpaid bookings cancelled");
+        Assert.Equal("Paid", await StatusAsync(app, paid));
+        Assert.Equal(roomsBefore - 1, await app.RoomsLeftAsync("ams-canal", "ams-canal-double", checkIn, checkOut));
+        foreach (var booking in new[] { failed, silent })
+        {
+            var rows = await app.OutboxAsync(Id(booking).ToString());
+            Assert.Equal(["BookingPlaced", "BookingCancelled"], rows.Select(r => r.Type));
+            Assert.False(string.IsNullOrWhiteSpace(rows[1].Payload.GetProperty("reason").GetString()));
+        }
+        Assert.Equal(["BookingPlaced"], (await app.OutboxAsync(Id(paid).ToString())).Select(r => r.Type));
+        Assert.Equal(2L, await app.ScalarAsync<long>("SELECT count(*) FROM inbox"));
+    }
+
+    private static Guid Id(JsonElement booking) => booking.GetProperty("id").GetGuid();
+    private static string Ref(JsonElement booking) => booking.GetProperty("reference").GetString()!;
+
+    private static Task<string> StatusAsync(BookingApp app, JsonElement booking) =>
+        app.ScalarAsync<string>("SELECT status FROM bookings WHERE id = $1", Id(booking));
+
+    private static async Task<Guid> ProduceAsync(IProducer<string, string> producer, string topic, JsonElement booking, string type, object payload, Guid? id = null)
+    {
+        var eventId = id ?? Guid.CreateVersion7();
+        await producer.ProduceAsync(topic, new Message<string, string>
+        {
+            Key = Id(booking).ToString(),
+            Value = JsonSerializer.Serialize(payload, EventJson.Options),
+            Headers = new Headers { { EventHeaders.Id, Encoding.UTF8.GetBytes(eventId.ToString()) }, { EventHeaders.EventType, Encoding.UTF8.GetBytes(type) } },
+        });
+        return eventId;
+    }
+}
