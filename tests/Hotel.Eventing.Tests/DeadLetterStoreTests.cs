@@ -1,3 +1,4 @@
+using Hotel.Eventing.Consuming;
 using Hotel.Eventing.DeadLetters;
 using Hotel.Eventing.Inbox;
 using Hotel.Testing;
@@ -51,5 +52,39 @@ public sealed class DeadLetterStoreTests(InfraFixture infra)
         {
             RoomBookedHandler.Broken.TryRemove(room, out _);
         }
+    }
+
+    [Fact]
+    public async Task A_replay_is_processed_only_by_the_consumer_group_that_dead_lettered_it()
+    {
+        await using var bed = await ConsumingTestBed.CreateAsync(infra, partitions: 1);
+        await bed.StartHostAsync();
+        var forOther = "replay-other-" + Guid.NewGuid().ToString("N")[..6];
+        var forUs = "replay-ours-" + Guid.NewGuid().ToString("N")[..6];
+
+        await bed.ProduceRawAsync("k", "RoomBooked", ConsumingTestBed.Payload(forOther), Guid.NewGuid().ToString(),
+            [(DeadLetterHeaders.ReplayForGroup, "some-other-service")]);
+        await bed.ProduceRawAsync("k", "RoomBooked", ConsumingTestBed.Payload(forUs), Guid.NewGuid().ToString(),
+            [(DeadLetterHeaders.ReplayForGroup, bed.GroupId)]);
+
+        await bed.WaitAppliedAsync(forUs, 1); // same partition, after the other one: that one was passed by
+        Assert.Equal(0, await bed.AppliedAsync(forOther));
+        Assert.Empty(await bed.DeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task A_dead_letter_records_its_consumer_group_and_its_replay_names_it()
+    {
+        await using var bed = await ConsumingTestBed.CreateAsync(infra, partitions: 1);
+        await bed.StartHostAsync();
+        await bed.ProduceRawAsync("k", "RoomBooked", "{not json", Guid.NewGuid().ToString());
+        var store = new DeadLetterStore(bed.ConnectionString);
+        var letter = Assert.Single(await Eventually.WaitAsync(() => store.ListAsync(), l => l.Count > 0, ConsumingTestBed.Deadline, "a dead letter"));
+        Assert.Contains(bed.GroupId, letter.Headers);
+
+        await store.ReplayAsync([letter.Id], infra.BootstrapServers);
+        var replayed = (await bed.ReadTopicAsync(bed.Topic, 2)).Last();
+        Assert.Equal(bed.GroupId, MessageHeaders.GetString(replayed.Message.Headers, DeadLetterHeaders.ReplayForGroup));
+        Assert.Null(MessageHeaders.GetString(replayed.Message.Headers, DeadLetterHeaders.ConsumerGroup));
     }
 }

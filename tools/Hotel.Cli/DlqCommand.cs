@@ -26,7 +26,7 @@ public static class DlqCommand
 
     private static async Task<int> ListAsync(RunInfo info, bool includeReplayed)
     {
-        var table = new Table().AddColumns("service", "id", "failed at", "topic / partition / offset", "event", "error", "replayed");
+        var table = new Table().AddColumns("service", "id", "failed at", "source", "event", "error", "replayed");
         var total = 0;
         foreach (var (service, cs) in info.Postgres.Databases)
         {
@@ -36,8 +36,8 @@ public static class DlqCommand
             foreach (var l in letters)
             {
                 total++;
-                table.AddRow(Markup.Escape(service), l.Id.ToString(), l.FailedAt.ToString("u"), Markup.Escape($"{l.Topic} / {l.Partition} / {l.Offset}"),
-                    Markup.Escape($"{l.EventType ?? "?"} {l.EventId?.ToString() ?? ""}"), Markup.Escape(Truncate(l.Error, 80)),
+                table.AddRow(Markup.Escape(service), l.Id.ToString(), l.FailedAt.ToString("u"), Markup.Escape($"{l.Topic}[{l.Partition}]@{l.Offset}"),
+                    Markup.Escape($"{l.EventType ?? "?"} {l.EventId?.ToString() ?? ""}"), Markup.Escape(Truncate(ShortError(l.Error), 70)),
                     l.ReplayedAt?.ToString("u") ?? "");
             }
         }
@@ -46,6 +46,7 @@ public static class DlqCommand
             Console.WriteLine(includeReplayed ? "No dead letters." : "No dead letters waiting (dlq list --all shows replayed ones too).");
             return 0;
         }
+        AnsiConsole.Console.Profile.Width = Math.Max(AnsiConsole.Console.Profile.Width, 180); // piped output defaults to 80 columns
         AnsiConsole.Write(table);
         Console.WriteLine($"{total} dead letter(s). Replay with: ./hotel dlq replay <service> <id>...");
         return 0;
@@ -61,6 +62,10 @@ public static class DlqCommand
         foreach (var id in result.NotFound) Console.Error.WriteLine($"no dead letter {id} in {service}");
         return result.NotFound.Count == 0 ? 0 : 1;
     }
+
+    /// <summary><c>System.Text.Json.JsonException: …</c> → <c>JsonException: …</c>: the namespace adds nothing in a listing.</summary>
+    private static string ShortError(string error) =>
+        System.Text.RegularExpressions.Regex.Replace(error.ReplaceLineEndings(" "), @"^(?:\w+\.)+(?=\w+(?:Exception)?:)", "");
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }

@@ -263,6 +263,11 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
     private async Task<Outcome> ProcessAsync(ConsumeResult<string?, string?> result, CancellationToken ct)
     {
         var headers = result.Message.Headers;
+        if (MessageHeaders.GetString(headers, DeadLetterHeaders.ReplayForGroup) is { Length: > 0 } replayFor && replayFor != _options.GroupId)
+        {
+            _logger.LogDebug("Skipping {TopicPartitionOffset}: a dead-letter replay for consumer group {Group}", result.TopicPartitionOffset, replayFor);
+            return Outcome.UnknownType;
+        }
         var eventType = MessageHeaders.GetString(headers, EventHeaders.EventType);
         if (string.IsNullOrEmpty(eventType))
         {
@@ -359,7 +364,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
             Offset = result.Offset.Value,
             Key = result.Message.Key,
             Value = result.Message.Value,
-            Headers = MessageHeaders.ToJson(result.Message.Headers),
+            Headers = MessageHeaders.ToJson(OriginalHeadersWithGroup(result.Message.Headers)),
             Error = errorText,
             Attempts = attempts,
             FailedAt = failedAt,
@@ -394,10 +399,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         var dlqTopic = Topics.DeadLetter(result.Topic);
         try
         {
-            var headers = new Headers();
-            if (result.Message.Headers is not null)
-                foreach (var header in result.Message.Headers)
-                    if (!DeadLetterHeaders.All.Contains(header.Key)) headers.Add(header.Key, header.GetValueBytes());
+            var headers = OriginalHeadersWithGroup(result.Message.Headers);
             headers.Add(DeadLetterHeaders.Error, Encoding.UTF8.GetBytes(errorText.Length > MaxHeaderErrorLength ? errorText[..MaxHeaderErrorLength] : errorText));
             headers.Add(DeadLetterHeaders.SourceTopic, Encoding.UTF8.GetBytes(result.Topic));
             headers.Add(DeadLetterHeaders.SourcePartition, Encoding.UTF8.GetBytes(result.Partition.Value.ToString(CultureInfo.InvariantCulture)));
@@ -412,6 +414,17 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                 result.TopicPartitionOffset, dlqTopic);
         }
         return Outcome.DeadLettered;
+    }
+
+    /// <summary>The message's own headers (any earlier dead-letter headers dropped) and the group that gave up on it.</summary>
+    private Headers OriginalHeadersWithGroup(Headers? original)
+    {
+        var headers = new Headers();
+        if (original is not null)
+            foreach (var header in original)
+                if (!DeadLetterHeaders.All.Contains(header.Key)) headers.Add(header.Key, header.GetValueBytes());
+        headers.Add(DeadLetterHeaders.ConsumerGroup, Encoding.UTF8.GetBytes(_options.GroupId));
+        return headers;
     }
 
     private IProducer<string?, string?> DeadLetterProducer() =>

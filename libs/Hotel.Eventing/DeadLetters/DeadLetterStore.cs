@@ -1,3 +1,4 @@
+using System.Text;
 using Confluent.Kafka;
 using Hotel.Eventing.Consuming;
 using Hotel.Eventing.Kafka;
@@ -68,9 +69,13 @@ public sealed class DeadLetterStore(string connectionString)
                 notFound.Add(id);
                 continue;
             }
+            var stored = MessageHeaders.FromJson(letter.Headers);
             var headers = new Headers();
-            foreach (var header in MessageHeaders.FromJson(letter.Headers))
+            foreach (var header in stored)
                 if (!DeadLetterHeaders.All.Contains(header.Key)) headers.Add(header.Key, header.GetValueBytes());
+            // Only the group that gave up processes the replay; the others have already dealt with the message.
+            if (MessageHeaders.GetString(stored, DeadLetterHeaders.ConsumerGroup) is { Length: > 0 } group)
+                headers.Add(DeadLetterHeaders.ReplayForGroup, Encoding.UTF8.GetBytes(group));
             await producer.ProduceAsync(letter.Topic,
                 new Message<string?, string?> { Key = letter.Key, Value = letter.Value, Headers = headers }, ct);
 
