@@ -31,6 +31,11 @@ public static class BenchCommand
         var ports = ServiceCatalog.All.ToDictionary(s => s.Name, _ => EmbeddedPostgres.FreeTcpPort());
         var options = new LocalStack.Options(scratch, 0, Durable: true, ExternalKafka: null, s => ports[s.Name], EchoServiceOutput: false);
 
+        // Every benchmark booking pays with the same test card: lift billing's velocity rules so none is held.
+        // Service processes inherit this environment.
+        Environment.SetEnvironmentVariable("Fraud__MaxBookingsPerCard", "100000000");
+        Environment.SetEnvironmentVariable("Fraud__MaxEmailsPerCard", "100000000");
+
         AnsiConsole.MarkupLine($"[bold]Hotel benchmark[/]: {settings.Bookings} bookings at concurrency {settings.Concurrency}, relay backlog of {settings.Backlog} events; {Environment.ProcessorCount} cores");
         var results = new List<(string Measure, string Value)>();
         try
@@ -41,7 +46,7 @@ public static class BenchCommand
 
             var pgRate = await Step($"Baseline: single-row inserts, 8 connections, {settings.BaselineSeconds} s", () => PostgresInsertRateAsync(stack.Postgres, settings.BaselineSeconds));
             var kafkaRate = await Step("Baseline: Kafka produce→consume", () => Task.Run(() => KafkaRate(stack, settings.Backlog)));
-            var booking = await Step($"Pipeline: {settings.Bookings} bookings through the booking API", () => BookingsAsync(stack, bookingUrl, bookingCs, settings));
+            var booking = await Step($"Pipeline: {settings.Bookings} bookings through the booking API", () => BookingsAsync(stack, options.PortOf, bookingUrl, bookingCs, settings));
             var backlog = await Step($"Relay: backlog of {settings.Backlog} outbox events", () => RelayBacklogAsync(stack, bookingCs, settings.Backlog));
 
             results.Add(("PostgreSQL single-row inserts (8 connections)", $"{pgRate:N0} rows/s"));
@@ -49,6 +54,10 @@ public static class BenchCommand
             results.Add(("Bookings committed (HTTP 201)", $"{booking.PerSecond:N0} bookings/s  ({booking.Placed} placed, {booking.Rejected} rejected)"));
             results.Add(("  ratio to PostgreSQL insert baseline", $"{booking.PerSecond / pgRate:P1}"));
             results.Add(("Commit→consumer latency, booking.events", $"p50 {booking.P50:N1} ms · p95 {booking.P95:N1} ms · p99 {booking.P99:N1} ms · max {booking.Max:N1} ms"));
+            foreach (var consumer in booking.Consumers)
+                results.Add(($"  commit→applied by {consumer.Service} (inbox)", consumer.Applied < booking.Placed
+                    ? $"only {consumer.Applied} of {booking.Placed} applied within the deadline"
+                    : $"p50 {consumer.P50:N1} ms · p99 {consumer.P99:N1} ms · {consumer.PerSecond:N0} events/s"));
             results.Add(("Relay throughput on a backlog", $"{backlog:N0} events/s"));
             results.Add(("  ratio to Kafka produce→consume baseline", $"{backlog / kafkaRate:P1}"));
 
@@ -154,13 +163,17 @@ public static class BenchCommand
         return count / sw.Elapsed.TotalSeconds;
     }
 
-    public sealed record BookingFigures(int Placed, int Rejected, double PerSecond, double P50, double P95, double P99, double Max);
+    public sealed record BookingFigures(int Placed, int Rejected, double PerSecond, double P50, double P95, double P99, double Max, List<ConsumerFigures> Consumers);
 
-    private static async Task<BookingFigures> BookingsAsync(LocalStack stack, string bookingUrl, string bookingCs, Settings settings)
+    /// <summary>Commit of a BookingPlaced → the consumer's inbox row for it (the event applied, in the same transaction as its effect).</summary>
+    public sealed record ConsumerFigures(string Service, int Applied, double P50, double P99, double PerSecond);
+
+    private static async Task<BookingFigures> BookingsAsync(LocalStack stack, Func<ServiceDefinition, int> portOf, string bookingUrl, string bookingCs, Settings settings)
     {
         using var http = new HttpClient { BaseAddress = new Uri(bookingUrl), Timeout = TimeSpan.FromSeconds(30) };
         var hotels = await http.GetFromJsonAsync<List<HotelDto>>("/api/hotels") ?? throw new CliException("GET /api/hotels returned nothing.");
         var slots = Slots(hotels, settings.Bookings);
+        var paymentMethodId = await TestCardAsync(stack, portOf);
 
         var arrivals = new ConcurrentDictionary<string, DateTime>();
         using var listening = new CancellationTokenSource();
@@ -182,7 +195,7 @@ public static class BenchCommand
                     checkIn = checkIn.ToString("yyyy-MM-dd"),
                     checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd"),
                     guest = new { name = $"Bench Guest {i}", email = $"guest{i}@bench.example" },
-                    paymentMethodId = "pm_bench",
+                    paymentMethodId,
                 });
                 if (response.IsSuccessStatusCode) Interlocked.Increment(ref placed); else Interlocked.Increment(ref rejected);
             }
@@ -207,7 +220,45 @@ public static class BenchCommand
         if (missing > 0) throw new CliException($"{missing} committed bookings never reached booking.events within 2 minutes.");
 
         var latencies = commits.Select(c => (arrivals[c.Key] - c.Value).TotalMilliseconds).Order().ToArray();
-        return new BookingFigures(placed, rejected, perSecond, Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99), latencies.LastOrDefault());
+        var consumers = new List<ConsumerFigures>();
+        foreach (var service in stack.Services.Where(s => s.Name != "booking"))
+            consumers.Add(await ConsumerLatencyAsync(service.Name, stack.Postgres.ConnectionString(service.Database), commits));
+        return new BookingFigures(placed, rejected, perSecond, Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99), latencies.LastOrDefault(), consumers);
+    }
+
+    private static async Task<ConsumerFigures> ConsumerLatencyAsync(string service, string cs, Dictionary<string, DateTime> commits)
+    {
+        var ids = commits.Keys.Select(Guid.Parse).ToArray();
+        var applied = new Dictionary<string, DateTime>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand("SELECT event_id::text, processed_at FROM inbox WHERE event_id = ANY($1)", conn);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
+            applied.Clear();
+            await using (var reader = await cmd.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) applied[reader.GetString(0)] = reader.GetFieldValue<DateTime>(1).ToUniversalTime();
+            if (applied.Count >= ids.Length || DateTime.UtcNow > deadline) break;
+            await Task.Delay(100);
+        }
+        if (applied.Count == 0) return new ConsumerFigures(service, 0, double.NaN, double.NaN, 0);
+        var latencies = applied.Select(a => (a.Value - commits[a.Key]).TotalMilliseconds).Order().ToArray();
+        var span = (applied.Values.Max() - commits.Values.Min()).TotalSeconds;
+        return new ConsumerFigures(service, applied.Count, Percentile(latencies, 50), Percentile(latencies, 99), applied.Count / Math.Max(span, 0.001));
+    }
+
+    /// <summary>A tokenised sandbox card that always succeeds (billing's 4242…), so billing charges every booking.</summary>
+    private static async Task<string> TestCardAsync(LocalStack stack, Func<ServiceDefinition, int> portOf)
+    {
+        var billing = stack.Services.FirstOrDefault(s => s.Name == "billing");
+        if (billing is null) return "pm_bench";
+        using var http = new HttpClient { BaseAddress = new Uri(stack.UrlOf(billing, portOf)) };
+        using var response = await http.PostAsJsonAsync("/api/payment-methods",
+            new { number = "4242424242424242", expMonth = 12, expYear = DateTime.UtcNow.Year + 3, cvc = "123", holderName = "Bench Guest" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
     /// <summary>One-night stays spread over room types and dates so inventory never runs out.</summary>
