@@ -1,5 +1,6 @@
 using Hotel.Billing.Infrastructure;
 using Hotel.Booking.Infrastructure;
+using Hotel.Notifications.Infrastructure;
 using Hotel.Eventing.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -14,6 +15,7 @@ public static class OutboxModels
     {
         ["booking"] = () => new BookingDbContextFactory().CreateDbContext([]),
         ["billing"] = () => new BillingDbContextFactory().CreateDbContext([]),
+        ["notifications"] = () => new NotificationsDbContextFactory().CreateDbContext([]),
     };
 
     public sealed record OutboxTable(string Table, IReadOnlyDictionary<string, string> ColumnsByProperty)

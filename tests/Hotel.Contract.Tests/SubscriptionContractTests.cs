@@ -19,6 +19,7 @@ public sealed class SubscriptionContractTests
     {
         ["booking"] = ("Booking", b => Hotel.Booking.Extensions.Extensions.AddApplicationServices(b)),
         ["billing"] = ("Billing", b => Hotel.Billing.Extensions.Extensions.AddApplicationServices(b)),
+        ["notifications"] = ("Notifications", b => Hotel.Notifications.Extensions.Extensions.AddApplicationServices(b)),
     };
 
     [Theory]

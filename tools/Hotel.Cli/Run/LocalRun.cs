@@ -37,7 +37,8 @@ public static class LocalRun
                 stack.Services.ToDictionary(s => s.Name, s => stack.UrlOf(s, options.PortOf)),
                 new KafkaInfo(stack.BootstrapServers, stack.EmbeddedKafka is not null),
                 new PostgresInfo(stack.Postgres.AdminConnectionString, stack.Services.ToDictionary(s => s.Name, s => stack.Postgres.ConnectionString(s.Database))),
-                Environment.ProcessId);
+                Environment.ProcessId,
+                stack.Inbox is { } inbox ? new InboxInfo(inbox.Where, $"127.0.0.1:{inbox.SmtpPort}", inbox.Server) : null);
             await RunInfo.WriteAsync(data, info);
             PrintTable(info, data);
             try
@@ -71,6 +72,7 @@ public static class LocalRun
         foreach (var (name, url) in info.Services) table.AddRow(Markup.Escape(name), Markup.Escape($"{url}   (OpenAPI {url}/openapi/v1.json)"));
         table.AddRow("kafka", Markup.Escape($"{info.Kafka.BootstrapServers}{(info.Kafka.Embedded ? "   (embedded, in memory)" : "")}"));
         table.AddRow("postgres", Markup.Escape(info.Postgres.ConnectionString));
+        if (info.Inbox is { } inbox) table.AddRow("inbox", Markup.Escape($"{inbox.Url}   ({inbox.Server}, SMTP {inbox.Smtp})"));
         table.AddRow("run info", Markup.Escape(Path.Combine(data, "run.json")));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("Ctrl+C stops everything; data stays in [bold].hotel/[/] until [bold]./hotel reset[/].");
@@ -81,8 +83,11 @@ public sealed record KafkaInfo(string BootstrapServers, bool Embedded);
 
 public sealed record PostgresInfo(string ConnectionString, Dictionary<string, string> Databases);
 
+/// <summary>The dev inbox: its web inbox URL (maildev) or Maildir folder (aiosmtpd fallback), and its SMTP address.</summary>
+public sealed record InboxInfo(string Url, string Smtp, string Server);
+
 /// <summary>What runs where: written to <c>.hotel/run.json</c> for scripts, the benchmark and the dlq tool.</summary>
-public sealed record RunInfo(Dictionary<string, string> Services, KafkaInfo Kafka, PostgresInfo Postgres, int Pid)
+public sealed record RunInfo(Dictionary<string, string> Services, KafkaInfo Kafka, PostgresInfo Postgres, int Pid, InboxInfo? Inbox = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -24,6 +24,9 @@ public sealed class LocalStack : IAsyncDisposable
     public required IReadOnlyList<ServiceDefinition> Services { get; init; }
     public IReadOnlyList<ServiceProcess> Children => _children;
 
+    /// <summary>The dev SMTP server notifications sends to (maildev, or aiosmtpd), when one was started.</summary>
+    public DevInbox? Inbox { get; private set; }
+
     private LocalStack(ILoggerFactory loggers) => _loggers = loggers;
 
     public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput);
@@ -49,6 +52,7 @@ public sealed class LocalStack : IAsyncDisposable
         var stack = new LocalStack(loggers) { Postgres = postgres, EmbeddedKafka = embedded, BootstrapServers = bootstrap, Services = services };
         try
         {
+            if (services.Any(s => s.Name == "notifications")) stack.Inbox = await DevInbox.StartAsync(root, options.DataDirectory, log, ct);
             foreach (var service in services)
             {
                 var env = new Dictionary<string, string>
@@ -59,6 +63,11 @@ public sealed class LocalStack : IAsyncDisposable
                     ["Kafka__BootstrapServers"] = bootstrap,
                     ["HOTEL_PARENT_PID"] = Environment.ProcessId.ToString(),
                 };
+                if (service.Name == "notifications" && stack.Inbox is not null)
+                {
+                    env["Smtp__Host"] = "127.0.0.1";
+                    env["Smtp__Port"] = stack.Inbox.SmtpPort.ToString();
+                }
                 stack._children.Add(ServiceProcess.Start(service, options.PortOf(service), ServiceCatalog.AssemblyPath(root, service), env,
                     Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput));
             }
@@ -105,6 +114,7 @@ public sealed class LocalStack : IAsyncDisposable
     {
         await StopRelayAsync();
         await Task.WhenAll(_children.Select(c => c.StopAsync(TimeSpan.FromSeconds(15))));
+        if (Inbox is not null) await Inbox.DisposeAsync();
         EmbeddedKafka?.Dispose();
         await Postgres.DisposeAsync();
     }

@@ -1,0 +1,102 @@
+namespace Hotel.Notifications.Bookings;
+
+using Hotel.Notifications.Infrastructure;
+using Hotel.Notifications.IntegrationEvents;
+using Hotel.Notifications.Mail;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>BookingPlaced: the booking and its guest enter the view; the confirmation is queued; mails that waited for it are released.</summary>
+public sealed class BookingPlacedHandler(NotificationsDbContext db, MailLedger ledger, TimeProvider clock) : IConsumer<BookingPlacedIntegrationEvent>
+{
+    public async Task Consume(ConsumeContext<BookingPlacedIntegrationEvent> context)
+    {
+        var e = context.Message;
+        var ct = context.CancellationToken;
+        var booking = await db.Bookings.FirstOrDefaultAsync(b => b.BookingId == e.BookingId, ct);
+        if (booking is null)
+        {
+            booking = new BookingView
+            {
+                BookingId = e.BookingId,
+                Reference = e.Reference,
+                GuestName = e.GuestName,
+                GuestEmail = e.GuestEmail,
+                HotelName = e.HotelName,
+                RoomTypeName = e.RoomTypeName,
+                Currency = e.Currency,
+                Status = BookingViewStatus.Placed,
+            };
+            db.Bookings.Add(booking);
+        }
+        booking.Reference = e.Reference;
+        booking.GuestName = e.GuestName;
+        booking.GuestEmail = e.GuestEmail;
+        booking.HotelName = e.HotelName;
+        booking.RoomTypeName = e.RoomTypeName;
+        booking.CheckIn = e.CheckIn;
+        booking.CheckOut = e.CheckOut;
+        booking.Nights = e.Nights;
+        booking.TotalAmount = e.TotalAmount;
+        booking.Currency = e.Currency;
+        booking.UpdatedAt = clock.GetUtcNow();
+
+        await GuestViews.TouchAsync(db, e.GuestEmail, e.GuestName, clock.GetUtcNow(), ct);
+        await ledger.EnqueueAsync(e, MailKind.Confirmation, e.BookingId, e.Reference, data: null, ct);
+        await ledger.ReleaseAwaitingAsync(booking, ct);
+    }
+}
+
+/// <summary>BookingCancelled: the view shows it cancelled (creating it if the placement was never seen); the cancellation is queued.</summary>
+public sealed class BookingCancelledHandler(NotificationsDbContext db, MailLedger ledger, TimeProvider clock) : IConsumer<BookingCancelledIntegrationEvent>
+{
+    public async Task Consume(ConsumeContext<BookingCancelledIntegrationEvent> context)
+    {
+        var e = context.Message;
+        var ct = context.CancellationToken;
+        var booking = await db.Bookings.FirstOrDefaultAsync(b => b.BookingId == e.BookingId, ct);
+        if (booking is null)
+        {
+            booking = new BookingView
+            {
+                BookingId = e.BookingId,
+                Reference = e.Reference,
+                GuestName = e.GuestName,
+                GuestEmail = e.GuestEmail,
+                HotelName = e.HotelName,
+                RoomTypeName = e.RoomTypeName,
+                CheckIn = e.CheckIn,
+                CheckOut = e.CheckOut,
+                Nights = e.Nights,
+                TotalAmount = e.TotalAmount,
+                Currency = e.Currency,
+            };
+            db.Bookings.Add(booking);
+            await GuestViews.TouchAsync(db, e.GuestEmail, e.GuestName, clock.GetUtcNow(), ct);
+        }
+        booking.Status = BookingViewStatus.Cancelled;
+        booking.CancelledAt = e.CancelledAt;
+        booking.CancellationReason = e.Reason;
+        booking.UpdatedAt = clock.GetUtcNow();
+
+        await ledger.EnqueueAsync(e, MailKind.Cancellation, e.BookingId, e.Reference, data: null, ct);
+        await ledger.ReleaseAwaitingAsync(booking, ct);
+    }
+}
+
+internal static class GuestViews
+{
+    public static async Task TouchAsync(NotificationsDbContext db, string email, string name, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = email.Trim().ToLowerInvariant();
+        var guest = db.Guests.Local.FirstOrDefault(g => g.Email == key) ?? await db.Guests.FirstOrDefaultAsync(g => g.Email == key, ct);
+        if (guest is null)
+        {
+            guest = new GuestView { Email = key, Name = name };
+            db.Guests.Add(guest);
+        }
+        guest.Name = name;
+        guest.Bookings++;
+        guest.LastSeenAt = now;
+    }
+}

@@ -1,0 +1,188 @@
+extern alias BookingService;
+
+namespace Hotel.Notifications.Tests;
+
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hotel.Cdc;
+using Hotel.Eventing.Kafka;
+using Hotel.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Xunit.Abstractions;
+
+/// <summary>The notifications service in-process, on a fresh database, wired to a test broker and SMTP server.</summary>
+public sealed class NotificationsApp : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>Sender workers (SMTP connections) the tests run with.</summary>
+    public const int SenderConcurrency = 4;
+
+    private readonly WebApplicationFactory<Program> _root = new();
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public HttpClient Client { get; }
+    public string ConnectionString { get; }
+
+    private NotificationsApp(string connectionString, string bootstrapServers, int smtpPort, ITestOutputHelper output)
+    {
+        ConnectionString = connectionString;
+        _factory = _root.WithWebHostBuilder(builder =>
+        {
+            foreach (var (key, value) in Settings(connectionString, bootstrapServers, smtpPort)) builder.UseSetting(key, value);
+            builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output)));
+        });
+        Client = _factory.CreateClient();
+    }
+
+    /// <summary>The configuration tests run notifications with: short retry and poll intervals.</summary>
+    public static Dictionary<string, string> Settings(string connectionString, string bootstrapServers, int smtpPort) => new()
+    {
+        ["Urls"] = "http://127.0.0.1:0", // never the documented port 5300, which a ./hotel run may hold
+        ["ConnectionStrings:Notifications"] = connectionString,
+        ["Kafka:BootstrapServers"] = bootstrapServers,
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = smtpPort.ToString(),
+        ["Smtp:Timeout"] = "00:00:10",
+        ["Notifications:AdminApiKey"] = AdminKey,
+        ["Notifications:Sender:PollInterval"] = "00:00:00.200",
+        ["Notifications:Sender:RetryBaseDelay"] = "00:00:00.200",
+        ["Notifications:Sender:RetryMaxDelay"] = "00:00:01",
+        ["Notifications:Sender:Concurrency"] = SenderConcurrency.ToString(),
+    };
+
+    public static async Task<NotificationsApp> StartAsync(InfraFixture infra, string bootstrapServers, int smtpPort, ITestOutputHelper output) =>
+        new(await infra.NewDatabaseAsync("notifications"), bootstrapServers, smtpPort, output);
+
+    public async Task<List<JsonElement>> EmailsAsync(string bookingReference) =>
+        await Client.GetFromJsonAsync<List<JsonElement>>($"/api/emails?bookingReference={Uri.EscapeDataString(bookingReference)}") ?? [];
+
+    public async Task<T> ScalarAsync<T>(string sql, params object[] parameters) => await Db.ScalarAsync<T>(ConnectionString, sql, parameters);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await _root.DisposeAsync();
+    }
+}
+
+/// <summary>The booking service in-process on its own database, and the relay publishing its outbox to the test broker.</summary>
+public sealed class BookingApp : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<BookingService::Program> _root = new();
+    private readonly WebApplicationFactory<BookingService::Program> _factory;
+    private RunningRelay? _relay;
+    private readonly string _bootstrapServers;
+    private int _day = 10;
+
+    public HttpClient Client { get; }
+    public string ConnectionString { get; }
+
+    private BookingApp(string connectionString, string bootstrapServers)
+    {
+        ConnectionString = connectionString;
+        _bootstrapServers = bootstrapServers;
+        _factory = _root.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ConnectionStrings:Booking", connectionString);
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+        Client = _factory.CreateClient();
+    }
+
+    /// <summary>Starts booking; the relay too unless <paramref name="relay"/> is false (then <see cref="StartRelayAsync"/> later).</summary>
+    public static async Task<BookingApp> StartAsync(InfraFixture infra, string bootstrapServers, bool relay = true)
+    {
+        var app = new BookingApp(await infra.NewDatabaseAsync("booking"), bootstrapServers);
+        using (await app.Client.GetAsync("/health/ready")) { } // the first request runs migrations and the seed
+        if (relay) await app.StartRelayAsync();
+        return app;
+    }
+
+    public async Task StartRelayAsync() => _relay ??= await RunningRelay.StartAsync(ConnectionString, _bootstrapServers);
+
+    public sealed record Placed(Guid Id, string Reference, string GuestName, string GuestEmail);
+
+    /// <summary>Places a 3-night stay in a Classic Double at Canal House Amsterdam (3 × EUR 149).</summary>
+    public async Task<Placed> PlaceAsync(string guestName, string guestEmail)
+    {
+        var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(Interlocked.Add(ref _day, 4));
+        using var response = await Client.PostAsJsonAsync("/api/bookings", new
+        {
+            hotelId = "ams-canal",
+            roomTypeId = "ams-canal-double",
+            checkIn,
+            checkOut = checkIn.AddDays(3),
+            guest = new { name = guestName, email = guestEmail },
+            paymentMethodId = "pm_test_4242",
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new Placed(body.GetProperty("id").GetGuid(), body.GetProperty("reference").GetString()!, guestName, guestEmail);
+    }
+
+    public async Task CancelAsync(Placed booking, string reason)
+    {
+        using var response = await Client.PostAsJsonAsync($"/api/bookings/{booking.Reference}/cancel", new { email = booking.GuestEmail, reason });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>The id of the booking's outbox event of <paramref name="type"/>: the event id notifications keys its ledger on.</summary>
+    public Task<Guid> EventIdAsync(Guid bookingId, string type) =>
+        Db.ScalarAsync<Guid>(ConnectionString, "SELECT id FROM outbox WHERE aggregateid = $1 AND type = $2", bookingId.ToString(), type);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_relay is not null) await _relay.DisposeAsync();
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await _root.DisposeAsync();
+    }
+}
+
+/// <summary>Starts and stops the built-in relay in-process, as <c>./hotel run</c> hosts it.</summary>
+public sealed class RunningRelay : IAsyncDisposable
+{
+    private readonly OutboxRelayService _service;
+
+    private RunningRelay(OutboxRelayService service) => _service = service;
+
+    public static async Task<RunningRelay> StartAsync(string connectionString, string bootstrapServers)
+    {
+        var service = new OutboxRelayService([connectionString], new KafkaOptions { BootstrapServers = bootstrapServers },
+            new OutboxRelayOptions(), NullLoggerFactory.Instance);
+        await service.StartAsync(CancellationToken.None);
+        return new RunningRelay(service);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _service.StopAsync(CancellationToken.None);
+        _service.Dispose();
+    }
+}
+
+public static class Db
+{
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters) command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,106 @@
+namespace Hotel.Notifications.Tests;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hotel.Testing;
+using Xunit.Abstractions;
+
+/// <summary>Out-of-order events, SMTP replies (4xx retried, 5xx failed and visible) and the resend endpoint.</summary>
+[Collection(NotificationsCollection.Name)]
+public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) : NotificationsTestBase(infra, output)
+{
+    [Fact]
+    public async Task A_receipt_that_arrives_before_its_booking_waits_in_the_database_and_is_sent_with_the_right_name_once_the_booking_arrives()
+    {
+        var booking = await BookingAsync(relay: false); // booking's events stay in its outbox for now
+        var placed = await booking.PlaceAsync("Åsa Nyström", "asa@example.com");
+        await Events.PaymentCapturedAsync(placed.Id, placed.Reference);
+
+        var waiting = await Eventually.WaitAsync(() => Notifications.EmailsAsync(placed.Reference), e => e.Count == 1,
+            TimeSpan.FromSeconds(30), "the receipt in the ledger");
+        Assert.Equal("Receipt", waiting[0].GetProperty("kind").GetString());
+        Assert.Equal("AwaitingBooking", waiting[0].GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, waiting[0].GetProperty("to").ValueKind);
+        Assert.Equal(0, Smtp.Count());
+
+        await booking.StartRelayAsync(); // BookingPlaced reaches notifications now
+        var mails = await Smtp.WaitForAsync(placed.Reference, 2);
+        var receipt = mails.OfKind("Receipt");
+        Assert.Equal("asa@example.com", Assert.Single(receipt.To.Mailboxes).Address);
+        Assert.Equal("Åsa Nyström", Assert.Single(receipt.To.Mailboxes).Name);
+        Assert.Contains("Dear Åsa Nyström,", receipt.HtmlBody);
+        mails.OfKind("Confirmation");
+        var ledger = await Eventually.WaitAsync(() => Notifications.EmailsAsync(placed.Reference),
+            e => e.All(x => x.GetProperty("status").GetString() == "Sent"), TimeSpan.FromSeconds(10), "both entries sent");
+        Assert.Equal(2, ledger.Count);
+        Assert.Equal(2, Smtp.Count());
+    }
+
+    [Fact]
+    public async Task A_4xx_reply_is_retried_until_accepted_a_5xx_reply_is_recorded_as_failed_and_visible()
+    {
+        var ok = await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-OKOKOK", "Ok Guest", "ok@example.com");
+        var later = await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-LATER2", "Later Guest", "tempfail@example.com");
+        var never = await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-NEVER2", "Never Guest", "reject@example.com");
+
+        await Smtp.WaitForAsync("HTL-OKOKOK", 1);
+        await Smtp.WaitForAsync("HTL-LATER2", 1);
+        var retried = Assert.Single(await Notifications.EmailsAsync("HTL-LATER2"));
+        Assert.Equal("Sent", retried.GetProperty("status").GetString());
+        Assert.Equal(3, retried.GetProperty("attempts").GetInt32()); // 451, 451, accepted
+
+        var failed = await Eventually.WaitAsync(() => Notifications.EmailsAsync("HTL-NEVER2"),
+            e => e.Count == 1 && e[0].GetProperty("status").GetString() == "Failed", TimeSpan.FromSeconds(20), "the refused mail recorded as failed");
+        Assert.Contains("550", failed[0].GetProperty("lastError").GetString());
+        Assert.Equal(1, failed[0].GetProperty("attempts").GetInt32());
+        var allFailed = await Notifications.Client.GetFromJsonAsync<List<JsonElement>>("/api/emails?status=Failed");
+        Assert.Equal("HTL-NEVER2", Assert.Single(allFailed!).GetProperty("bookingReference").GetString());
+        Assert.Empty(Smtp.For("HTL-NEVER2"));
+        Assert.Equal(2, Smtp.Count());
+        Assert.NotEqual(ok.Id, later.Id);
+        Assert.NotEqual(never.Id, later.Id);
+    }
+
+    [Fact]
+    public async Task Resend_needs_the_admin_key_and_sends_a_new_confirmation_recorded_as_a_resend()
+    {
+        await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-RESEND", "Rita Resend", "rita@example.com");
+        var original = (await Smtp.WaitForAsync("HTL-RESEND", 1)).Single();
+
+        var body = new { bookingReference = "htl-resend" };
+        using (var anonymous = await Notifications.Client.PostAsJsonAsync("/api/emails/resend", body))
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using (var wrong = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(body) })
+        {
+            wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-key");
+            using var response = await Notifications.Client.SendAsync(wrong);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        using (var unknown = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(new { bookingReference = "HTL-NOSUCH" }) })
+        {
+            unknown.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.AdminKey);
+            using var response = await Notifications.Client.SendAsync(unknown);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        Assert.Single(await Notifications.EmailsAsync("HTL-RESEND"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.AdminKey);
+        using var accepted = await Notifications.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+        var mails = await Smtp.WaitForAsync("HTL-RESEND", 2);
+        var copy = mails.Single(m => m.MessageId != original.MessageId);
+        Assert.StartsWith("[Copy] Booking confirmed", copy.Subject);
+        Assert.Equal("rita@example.com", Assert.Single(copy.To.Mailboxes).Address);
+
+        var ledger = await Eventually.WaitAsync(() => Notifications.EmailsAsync("HTL-RESEND"),
+            e => e.Count == 2 && e.All(x => x.GetProperty("status").GetString() == "Sent"), TimeSpan.FromSeconds(10), "both entries sent");
+        Assert.False(ledger[0].GetProperty("resend").GetBoolean());
+        Assert.True(ledger[1].GetProperty("resend").GetBoolean());
+        Assert.Equal(ledger[0].GetProperty("id").GetGuid(), ledger[1].GetProperty("resendOf").GetGuid());
+        Assert.All(ledger, e => Assert.Equal("Confirmation", e.GetProperty("kind").GetString()));
+    }
+}

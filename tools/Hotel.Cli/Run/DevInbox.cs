@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Hotel.Cli.Run;
+
+/// <summary>
+/// The local run's mail server, so notifications' mail can be read by a person: maildev (npm; SMTP on
+/// 127.0.0.1:2525, web inbox on http://127.0.0.1:1080), installed into <c>.hotel/tools</c> on first use.
+/// (<c>./hotel bench</c>, which runs the same stack in a temporary data directory, reuses that install.)
+/// Where maildev cannot be had (no npm, no registry), Debian's aiosmtpd writes a Maildir in <c>.hotel/inbox</c>
+/// instead. Ports: <c>HOTEL_SMTP_PORT</c>, <c>HOTEL_INBOX_PORT</c>. A real server is used by setting
+/// <c>Smtp__Host</c> (and <c>Smtp__Port</c>) in the environment: then no dev inbox starts.
+/// </summary>
+public sealed class DevInbox : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    public int SmtpPort { get; }
+    public string Server { get; }
+
+    /// <summary>The web inbox (maildev), or the Maildir folder (aiosmtpd).</summary>
+    public string Where { get; }
+
+    private DevInbox(Process process, int smtpPort, string server, string where)
+    {
+        _process = process;
+        SmtpPort = smtpPort;
+        Server = server;
+        Where = where;
+    }
+
+    /// <param name="root">The repository: maildev is installed once into its <c>.hotel/tools</c>, whatever the data directory.</param>
+    public static async Task<DevInbox?> StartAsync(string root, string dataDirectory, ILogger log, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("Smtp__Host"))) return null; // a real SMTP server is configured
+        var smtpPort = PortFrom("HOTEL_SMTP_PORT", 2525);
+        var webPort = PortFrom("HOTEL_INBOX_PORT", 1080);
+        if (await AcceptsAsync(smtpPort, ct))
+            throw new CliException($"port {smtpPort} (dev SMTP) is taken, perhaps by a dev inbox a killed run left behind; stop it or set HOTEL_SMTP_PORT.");
+
+        var tools = Path.Combine(root, ".hotel", "tools");
+        var maildev = Path.Combine(tools, "node_modules", ".bin", "maildev");
+        if (!File.Exists(maildev) && OnPath("npm"))
+        {
+            log.LogInformation("Installing maildev (npm) into {Tools}…", tools);
+            Directory.CreateDirectory(tools);
+            await RunAsync("npm", ["install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error", "maildev"], ct);
+        }
+
+        DevInbox inbox;
+        if (File.Exists(maildev))
+        {
+            var mail = Path.Combine(dataDirectory, "inbox-maildev");
+            inbox = new DevInbox(StartWatched(maildev,
+                ["--smtp", smtpPort.ToString(), "--web", webPort.ToString(), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mail]),
+                smtpPort, "maildev", $"http://127.0.0.1:{webPort}");
+        }
+        else if (File.Exists("/usr/bin/python3"))
+        {
+            var maildir = Path.Combine(dataDirectory, "inbox");
+            log.LogWarning("maildev is not available (npm install failed or npm is missing); mail goes to the Maildir {Maildir} (aiosmtpd), without a web inbox", maildir);
+            inbox = new DevInbox(StartWatched("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{smtpPort}", "-c", "aiosmtpd.handlers.Mailbox", maildir]),
+                smtpPort, "aiosmtpd", maildir);
+        }
+        else
+        {
+            log.LogWarning("No dev SMTP server (neither maildev nor python3-aiosmtpd); notifications keeps its mail pending until one listens on 127.0.0.1:{Port}", smtpPort);
+            return null;
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await AcceptsAsync(smtpPort, ct))
+        {
+            if (inbox._process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await inbox.DisposeAsync();
+                throw new CliException($"the dev inbox ({inbox.Server}) did not start listening on 127.0.0.1:{smtpPort}.");
+            }
+            await Task.Delay(100, ct);
+        }
+        log.LogInformation("Dev inbox ({Server}): SMTP 127.0.0.1:{Port}, mail at {Where}", inbox.Server, smtpPort, inbox.Where);
+        return inbox;
+    }
+
+    /// <summary>Runs the server under a small shell watchdog that stops it when this process is gone, even after kill -9.</summary>
+    private static Process StartWatched(string program, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("\"$@\" & child=$!; while kill -0 \"$HOTEL_PARENT\" 2>/dev/null && kill -0 \"$child\" 2>/dev/null; do sleep 1; done; kill \"$child\" 2>/dev/null; wait \"$child\"");
+        psi.ArgumentList.Add("dev-inbox");
+        psi.ArgumentList.Add(program);
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
+        psi.Environment["HOTEL_PARENT"] = Environment.ProcessId.ToString();
+        var process = Process.Start(psi) ?? throw new CliException($"could not start {program}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task RunAsync(string program, IEnumerable<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
+        using var process = Process.Start(psi)!;
+        var output = process.StandardError.ReadToEndAsync(ct);
+        await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0) Console.Error.WriteLine($"hotel: {program} {string.Join(' ', psi.ArgumentList)} failed: {await output}");
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
+
+    private static int PortFrom(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
+
+    private static async Task<bool> AcceptsAsync(int port, CancellationToken ct)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port, ct);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
