@@ -55,7 +55,7 @@ public static class BenchCommand
             results.Add(("  ratio to PostgreSQL insert baseline", $"{booking.PerSecond / pgRate:P1}"));
             results.Add(("Commit→consumer latency, booking.events", $"p50 {booking.P50:N1} ms · p95 {booking.P95:N1} ms · p99 {booking.P99:N1} ms · max {booking.Max:N1} ms"));
             foreach (var consumer in booking.Consumers)
-                results.Add(($"  commit→applied by {consumer.Service} (inbox)", consumer.Applied < booking.Placed
+                results.Add(($"  commit→{consumer.Effect}", consumer.Applied < booking.Placed
                     ? $"only {consumer.Applied} of {booking.Placed} applied within the deadline"
                     : $"p50 {consumer.P50:N1} ms · p99 {consumer.P99:N1} ms · {consumer.PerSecond:N0} events/s"));
             results.Add(("Relay throughput on a backlog", $"{backlog:N0} events/s"));
@@ -165,8 +165,8 @@ public static class BenchCommand
 
     public sealed record BookingFigures(int Placed, int Rejected, double PerSecond, double P50, double P95, double P99, double Max, List<ConsumerFigures> Consumers);
 
-    /// <summary>Commit of a BookingPlaced → the consumer's inbox row for it (the event applied, in the same transaction as its effect).</summary>
-    public sealed record ConsumerFigures(string Service, int Applied, double P50, double P99, double PerSecond);
+    /// <summary>Commit of a BookingPlaced → an effect of it in a consumer: its inbox row (applied, in the transaction of the change), or a mail accepted.</summary>
+    public sealed record ConsumerFigures(string Effect, int Applied, double P50, double P99, double PerSecond);
 
     private static async Task<BookingFigures> BookingsAsync(LocalStack stack, Func<ServiceDefinition, int> portOf, string bookingUrl, string bookingCs, Settings settings)
     {
@@ -222,11 +222,19 @@ public static class BenchCommand
         var latencies = commits.Select(c => (arrivals[c.Key] - c.Value).TotalMilliseconds).Order().ToArray();
         var consumers = new List<ConsumerFigures>();
         foreach (var service in stack.Services.Where(s => s.Name != "booking"))
-            consumers.Add(await ConsumerLatencyAsync(service.Name, stack.Postgres.ConnectionString(service.Database), commits));
+        {
+            var cs = stack.Postgres.ConnectionString(service.Database);
+            consumers.Add(await ConsumerLatencyAsync($"applied by {service.Name} (inbox)", cs, commits,
+                "SELECT event_id::text, processed_at FROM inbox WHERE event_id = ANY($1)"));
+            if (service.Name == "notifications")
+                consumers.Add(await ConsumerLatencyAsync("confirmation mail accepted by SMTP", cs, commits,
+                    "SELECT event_id::text, sent_at FROM emails WHERE kind = 'Confirmation' AND sent_at IS NOT NULL AND event_id = ANY($1)"));
+        }
         return new BookingFigures(placed, rejected, perSecond, Percentile(latencies, 50), Percentile(latencies, 95), Percentile(latencies, 99), latencies.LastOrDefault(), consumers);
     }
 
-    private static async Task<ConsumerFigures> ConsumerLatencyAsync(string service, string cs, Dictionary<string, DateTime> commits)
+    /// <param name="sql">Selects (event id, time of the effect) for the event ids in $1.</param>
+    private static async Task<ConsumerFigures> ConsumerLatencyAsync(string effect, string cs, Dictionary<string, DateTime> commits, string sql)
     {
         var ids = commits.Keys.Select(Guid.Parse).ToArray();
         var applied = new Dictionary<string, DateTime>();
@@ -235,7 +243,7 @@ public static class BenchCommand
         await conn.OpenAsync();
         while (true)
         {
-            await using var cmd = new NpgsqlCommand("SELECT event_id::text, processed_at FROM inbox WHERE event_id = ANY($1)", conn);
+            await using var cmd = new NpgsqlCommand(sql, conn);
             cmd.Parameters.Add(new NpgsqlParameter { Value = ids });
             applied.Clear();
             await using (var reader = await cmd.ExecuteReaderAsync())
@@ -243,10 +251,10 @@ public static class BenchCommand
             if (applied.Count >= ids.Length || DateTime.UtcNow > deadline) break;
             await Task.Delay(100);
         }
-        if (applied.Count == 0) return new ConsumerFigures(service, 0, double.NaN, double.NaN, 0);
+        if (applied.Count == 0) return new ConsumerFigures(effect, 0, double.NaN, double.NaN, 0);
         var latencies = applied.Select(a => (a.Value - commits[a.Key]).TotalMilliseconds).Order().ToArray();
         var span = (applied.Values.Max() - commits.Values.Min()).TotalSeconds;
-        return new ConsumerFigures(service, applied.Count, Percentile(latencies, 50), Percentile(latencies, 99), applied.Count / Math.Max(span, 0.001));
+        return new ConsumerFigures(effect, applied.Count, Percentile(latencies, 50), Percentile(latencies, 99), applied.Count / Math.Max(span, 0.001));
     }
 
     /// <summary>A tokenised sandbox card that always succeeds (billing's 4242…), so billing charges every booking.</summary>
