@@ -17,6 +17,8 @@ public static class Usage
                               produce chosen dead letters again to their source topic
           relay --database <connection string>... [--bootstrap-servers host:port]
                               run the CDC relay alone (as `run` hosts it)
+          rebuild-view [--user e-mail --password p]
+                              rebuild customer care's view from the topics (progress, digest check; a supervisor)
           reset               delete local data (.hotel/)
 
         environment: HOTEL_KAFKA_BOOTSTRAP_SERVERS (use a real Kafka cluster), HOTEL_PG_PORT (default 5433),

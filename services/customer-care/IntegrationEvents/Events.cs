@@ -1,0 +1,81 @@
+namespace Hotel.CustomerCare.IntegrationEvents;
+
+using Hotel.Eventing;
+
+// Customer care's own copies of the events it consumes, with only the fields the view needs
+// (unknown fields are ignored). Every topic is keyed by booking id.
+
+/// <summary><c>booking.events</c> · BookingPlaced.</summary>
+public sealed record BookingPlacedIntegrationEvent(
+    Guid BookingId,
+    string Reference,
+    string GuestName,
+    string GuestEmail,
+    string HotelName,
+    string RoomTypeName,
+    DateOnly CheckIn,
+    DateOnly CheckOut,
+    int Nights,
+    decimal TotalAmount,
+    string Currency) : IntegrationEvent;
+
+/// <summary><c>booking.events</c> · BookingCancelled (carries the booking's facts too, so it can arrive first).</summary>
+public sealed record BookingCancelledIntegrationEvent(
+    Guid BookingId,
+    string Reference,
+    string GuestName,
+    string GuestEmail,
+    string HotelName,
+    string RoomTypeName,
+    DateOnly CheckIn,
+    DateOnly CheckOut,
+    int Nights,
+    decimal TotalAmount,
+    string Currency,
+    DateTimeOffset CancelledAt,
+    string? Reason) : IntegrationEvent;
+
+/// <summary><c>payment.events</c> · PaymentCaptured.</summary>
+public sealed record PaymentCapturedIntegrationEvent(
+    Guid BookingId,
+    string BookingReference,
+    Guid PaymentId,
+    decimal Amount,
+    string Currency,
+    string? Brand,
+    string? Last4,
+    DateTimeOffset CapturedAt) : IntegrationEvent;
+
+/// <summary><c>payment.events</c> · PaymentFailed.</summary>
+public sealed record PaymentFailedIntegrationEvent(
+    Guid BookingId,
+    string BookingReference,
+    Guid PaymentId,
+    string? ReasonCode,
+    string? Reason) : IntegrationEvent;
+
+/// <summary><c>payment.events</c> · PaymentHeld (fraud screening).</summary>
+public sealed record PaymentHeldIntegrationEvent(
+    Guid BookingId,
+    string BookingReference,
+    Guid PaymentId,
+    string? Rule,
+    string? Reason) : IntegrationEvent;
+
+/// <summary><c>payment.events</c> · RefundIssued.</summary>
+public sealed record RefundIssuedIntegrationEvent(
+    Guid BookingId,
+    string BookingReference,
+    Guid PaymentId,
+    Guid RefundId,
+    decimal Amount,
+    string Currency,
+    DateTimeOffset RefundedAt) : IntegrationEvent;
+
+/// <summary><c>email.events</c> · EmailSent: kind is confirmation, receipt, payment-failed, payment-held, cancellation…</summary>
+public sealed record EmailSentIntegrationEvent(
+    Guid BookingId,
+    string BookingReference,
+    string Kind,
+    string To,
+    DateTimeOffset SentAt) : IntegrationEvent;

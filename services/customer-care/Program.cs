@@ -1,0 +1,29 @@
+using Hotel.CustomerCare.Apis;
+using Hotel.CustomerCare.Extensions;
+using Hotel.CustomerCare.Live;
+using Hotel.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapDefaultEndpoints();
+app.MapRazorPages();
+app.MapCustomerCareApi();
+app.MapHub<FeedHub>(FeedHub.Path);
+
+await app.MigrateDatabaseAsync();
+await app.RunAsync();
+
+public partial class Program;
