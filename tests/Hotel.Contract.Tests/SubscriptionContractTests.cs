@@ -20,6 +20,7 @@ public sealed class SubscriptionContractTests
         ["booking"] = ("Booking", b => Hotel.Booking.Extensions.Extensions.AddApplicationServices(b)),
         ["billing"] = ("Billing", b => Hotel.Billing.Extensions.Extensions.AddApplicationServices(b)),
         ["notifications"] = ("Notifications", b => Hotel.Notifications.Extensions.Extensions.AddApplicationServices(b)),
+        ["customer-care"] = ("CustomerCare", b => Hotel.CustomerCare.Extensions.Extensions.AddApplicationServices(b)),
     };
 
     [Theory]
@@ -44,9 +45,11 @@ public sealed class SubscriptionContractTests
             ["Kafka:BootstrapServers"] = "127.0.0.1:9", // consumers are registered, never started
         });
         addApplicationServices(builder);
+        var hostTypes = builder.Services.Select(d => d.ServiceType)
+            .Where(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(KafkaConsumerHost<>)).Distinct().ToList();
         using var app = builder.Build();
-        return app.Services.GetServices<IHostedService>()
-            .Select(s => s.GetType().GetProperty(nameof(KafkaConsumerHost<Microsoft.EntityFrameworkCore.DbContext>.Options))?.GetValue(s))
+        return hostTypes
+            .Select(t => t.GetProperty(nameof(KafkaConsumerHost<Microsoft.EntityFrameworkCore.DbContext>.Options))!.GetValue(app.Services.GetRequiredService(t)))
             .OfType<EventConsumerOptions>()
             .SelectMany(o => o.Topics)
             .ToList();

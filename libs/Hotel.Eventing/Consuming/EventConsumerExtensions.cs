@@ -54,7 +54,8 @@ public static class EventConsumerExtensions
                 cfg.AddConsumer(consumerType);
         });
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<KafkaConsumerHost<TDbContext>>(sp, options));
-        services.AddHostedService(sp => sp.GetRequiredService<KafkaConsumerHost<TDbContext>>());
+        if (options.RunAsHostedService)
+            services.AddHostedService(sp => sp.GetRequiredService<KafkaConsumerHost<TDbContext>>());
         return services;
     }
 

@@ -83,6 +83,12 @@ public sealed class EventConsumerOptions
     /// <summary>Attempts per message before it becomes a dead letter (default 3).</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// Whether the host starts with the application (the default). Off for a service that runs the
+    /// consumer itself, e.g. to stop it and start another in a new group (customer care's rebuild).
+    /// </summary>
+    public bool RunAsHostedService { get; set; } = true;
+
     /// <summary>Wait before the second attempt; doubles for each further one (default 100 ms).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 

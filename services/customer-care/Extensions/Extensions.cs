@@ -67,14 +67,12 @@ public static class Extensions
     /// <summary>
     /// The view's consumers. Topic names come from <c>CustomerCare:Topics</c>, the group from <c>CustomerCare:ConsumerGroup</c>
     /// (default <c>customer-care</c>; tests give each app its own).
-    /// The library registers its consumer host as a hosted service; <see cref="ViewConsumer"/> runs it instead,
-    /// so that a rebuild can stop it and start one in a new consumer group.
+    /// <see cref="ViewConsumer"/> runs the library's consumer host (not started with the app), so that a rebuild
+    /// can stop it and start one in a new consumer group.
     /// </summary>
     private static void AddViewConsumer(IHostApplicationBuilder builder)
     {
         var topics = builder.Configuration.GetSection("CustomerCare:Topics");
-        var services = builder.Services;
-        var before = services.Count;
         builder.AddEventConsumers<CustomerCareDbContext>(builder.Configuration["CustomerCare:ConsumerGroup"] ?? ConsumerGroup, c =>
         {
             c.Subscribe(topics["Bookings"] ?? "booking.events", topics["Payments"] ?? "payment.events", topics["Emails"] ?? "email.events")
@@ -86,13 +84,10 @@ public static class Extensions
                 .Add<RefundIssuedIntegrationEvent, RefundIssuedHandler>()
                 .Add<EmailSentIntegrationEvent, EmailSentHandler>();
             c.Options.LagInterval = TimeSpan.FromMilliseconds(250);
+            c.Options.RunAsHostedService = false;
         });
-        var hosted = services.Skip(before).Where(d => d.ServiceType == typeof(IHostedService)).ToList();
-        if (hosted.Count != 1)
-            throw new InvalidOperationException($"Expected AddEventConsumers to register one hosted service, found {hosted.Count}.");
-        services.Remove(hosted[0]);
-        services.AddSingleton<ViewConsumer>();
-        services.AddHostedService(sp => sp.GetRequiredService<ViewConsumer>());
+        builder.Services.AddSingleton<ViewConsumer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ViewConsumer>());
     }
 
     /// <summary>Applies pending migrations; safe on every start.</summary>

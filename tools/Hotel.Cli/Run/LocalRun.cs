@@ -38,7 +38,10 @@ public static class LocalRun
                 new KafkaInfo(stack.BootstrapServers, stack.EmbeddedKafka is not null),
                 new PostgresInfo(stack.Postgres.AdminConnectionString, stack.Services.ToDictionary(s => s.Name, s => stack.Postgres.ConnectionString(s.Database))),
                 Environment.ProcessId,
-                stack.Inbox is { } inbox ? new InboxInfo(inbox.Where, $"127.0.0.1:{inbox.SmtpPort}", inbox.Server) : null);
+                stack.Inbox is { } inbox ? new InboxInfo(inbox.Where, $"127.0.0.1:{inbox.SmtpPort}", inbox.Server) : null,
+                stack.Services.FirstOrDefault(s => s.Name == "customer-care") is { } care
+                    ? new AgentUiInfo(stack.UrlOf(care, options.PortOf), DevAgentAccounts)
+                    : null);
             await RunInfo.WriteAsync(data, info);
             PrintTable(info, data);
             try
@@ -66,12 +69,21 @@ public static class LocalRun
         }
     }
 
+    /// <summary>Local-development sign-ins (hashed in customer care's appsettings.Development.json); never used outside Development.</summary>
+    private static readonly DevAccount[] DevAgentAccounts =
+    [
+        new("agent@hotel.local", "agent-dev-password", "agent"),
+        new("supervisor@hotel.local", "supervisor-dev-password", "supervisor"),
+    ];
+
     private static void PrintTable(RunInfo info, string data)
     {
         var table = new Table().Title("[bold]Hotel is running[/]").AddColumn("what").AddColumn("where");
         foreach (var (name, url) in info.Services) table.AddRow(Markup.Escape(name), Markup.Escape($"{url}   (OpenAPI {url}/openapi/v1.json)"));
         table.AddRow("kafka", Markup.Escape($"{info.Kafka.BootstrapServers}{(info.Kafka.Embedded ? "   (embedded, in memory)" : "")}"));
         table.AddRow("postgres", Markup.Escape(info.Postgres.ConnectionString));
+        if (info.AgentUi is { } agentUi)
+            table.AddRow("agent UI", Markup.Escape($"{agentUi.Url}   sign in as " + string.Join(" or ", agentUi.DevAccounts.Select(a => $"{a.Email} / {a.Password} ({a.Role})"))));
         if (info.Inbox is { } inbox) table.AddRow("inbox", Markup.Escape($"{inbox.Url}   ({inbox.Server}, SMTP {inbox.Smtp})"));
         table.AddRow("run info", Markup.Escape(Path.Combine(data, "run.json")));
         AnsiConsole.Write(table);
@@ -86,8 +98,13 @@ public sealed record PostgresInfo(string ConnectionString, Dictionary<string, st
 /// <summary>The dev inbox: its web inbox URL (maildev) or Maildir folder (aiosmtpd fallback), and its SMTP address.</summary>
 public sealed record InboxInfo(string Url, string Smtp, string Server);
 
+/// <summary>Customer care's agent UI and the development accounts seeded in its appsettings.Development.json.</summary>
+public sealed record AgentUiInfo(string Url, IReadOnlyList<DevAccount> DevAccounts);
+
+public sealed record DevAccount(string Email, string Password, string Role);
+
 /// <summary>What runs where: written to <c>.hotel/run.json</c> for scripts, the benchmark and the dlq tool.</summary>
-public sealed record RunInfo(Dictionary<string, string> Services, KafkaInfo Kafka, PostgresInfo Postgres, int Pid, InboxInfo? Inbox = null)
+public sealed record RunInfo(Dictionary<string, string> Services, KafkaInfo Kafka, PostgresInfo Postgres, int Pid, InboxInfo? Inbox = null, AgentUiInfo? AgentUi = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
