@@ -71,8 +71,13 @@ public sealed class DebeziumConnector
     {
         var columns = new Dictionary<string, string?>
         {
-            ["id"] = row.Id.ToString(), ["aggregatetype"] = row.AggregateType, ["aggregateid"] = row.AggregateId, ["type"] = row.Type,
-            ["payload"] = row.Payload, ["timestamp"] = row.Timestamp.ToString("O"), ["tracingspancontext"] = row.TracingSpanContext,
+            ["id"] = row.Id.ToString(),
+            ["aggregatetype"] = row.AggregateType,
+            ["aggregateid"] = row.AggregateId,
+            ["type"] = row.Type,
+            ["payload"] = row.Payload,
+            ["timestamp"] = row.Timestamp.ToString("O"),
+            ["tracingspancontext"] = row.TracingSpanContext,
         };
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["id"] = columns[IdColumn]! };
         foreach (var (column, header) in HeaderPlacements)

@@ -16,7 +16,9 @@ public sealed class DockerTests
     {
         var psi = new ProcessStartInfo("docker-compose", ["-f", "docker-compose.yml", "config", "-q"])
         {
-            WorkingDirectory = Repository.Root, RedirectStandardError = true, RedirectStandardOutput = true,
+            WorkingDirectory = Repository.Root,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
         };
         Process process;
         try { process = Process.Start(psi)!; }

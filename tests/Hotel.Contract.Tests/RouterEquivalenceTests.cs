@@ -63,8 +63,13 @@ public sealed class RouterEquivalenceTests(InfraFixture infra) : IClassFixture<I
 
     private static OutboxMessage Row(string aggregateType, string aggregateId, string type, string payload, string? traceparent) => new()
     {
-        Id = Guid.NewGuid(), AggregateType = aggregateType, AggregateId = aggregateId, Type = type, Payload = payload,
-        Timestamp = DateTimeOffset.UtcNow, TracingSpanContext = traceparent,
+        Id = Guid.NewGuid(),
+        AggregateType = aggregateType,
+        AggregateId = aggregateId,
+        Type = type,
+        Payload = payload,
+        Timestamp = DateTimeOffset.UtcNow,
+        TracingSpanContext = traceparent,
     };
 
     private static async Task<List<OutboxRecord>> ReadOutboxAsync(string cs)

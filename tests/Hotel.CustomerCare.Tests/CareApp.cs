@@ -109,7 +109,9 @@ public sealed partial class CareApp : IAsyncDisposable
         var page = await client.GetStringAsync("/Login");
         using var response = await client.PostAsync("/Login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = AntiforgeryToken(page),
+            ["Email"] = email,
+            ["Password"] = password,
+            ["__RequestVerificationToken"] = AntiforgeryToken(page),
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return client;

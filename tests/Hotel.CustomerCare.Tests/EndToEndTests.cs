@@ -44,8 +44,12 @@ public sealed class EndToEndTests(InfraFixture infra, ITestOutputHelper output)
             var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(50);
             using var placed = await http.PostAsJsonAsync("/api/bookings", new
             {
-                hotelId = "lis-alfama", roomTypeId = "lis-alfama-double", checkIn = day, checkOut = day.AddDays(2),
-                guest = new { name = "Grace Hopper", email = "grace@example.com" }, paymentMethodId = "pm_test_4242",
+                hotelId = "lis-alfama",
+                roomTypeId = "lis-alfama-double",
+                checkIn = day,
+                checkOut = day.AddDays(2),
+                guest = new { name = "Grace Hopper", email = "grace@example.com" },
+                paymentMethodId = "pm_test_4242",
             });
             Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
             var reference = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;
@@ -60,7 +64,9 @@ public sealed class EndToEndTests(InfraFixture infra, ITestOutputHelper output)
             var page = await supervisor.GetStringAsync($"/Guests/{guestId}");
             using var cancel = await supervisor.PostAsync($"/Guests/{guestId}?handler=Cancel", new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["reference"] = reference, ["reason"] = "guest called customer care", ["__RequestVerificationToken"] = CareApp.AntiforgeryToken(page),
+                ["reference"] = reference,
+                ["reason"] = "guest called customer care",
+                ["__RequestVerificationToken"] = CareApp.AntiforgeryToken(page),
             }));
             Assert.Equal(HttpStatusCode.Redirect, cancel.StatusCode);
 

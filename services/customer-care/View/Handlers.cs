@@ -11,8 +11,14 @@ public sealed class BookingPlacedHandler(ViewUpdater view) : IConsumer<BookingPl
     {
         var e = context.Message;
         return view.ApplyAsync(e.Id, e.BookingId, e.Reference,
-            new TimelineEntry { Kind = TimelineKinds.Placed, OccurredAt = e.OccurredAt, Amount = e.TotalAmount, Currency = e.Currency,
-                Detail = $"{e.HotelName}, {e.RoomTypeName}: {e.CheckIn:yyyy-MM-dd} → {e.CheckOut:yyyy-MM-dd} ({e.Nights} night{(e.Nights == 1 ? "" : "s")})" },
+            new TimelineEntry
+            {
+                Kind = TimelineKinds.Placed,
+                OccurredAt = e.OccurredAt,
+                Amount = e.TotalAmount,
+                Currency = e.Currency,
+                Detail = $"{e.HotelName}, {e.RoomTypeName}: {e.CheckIn:yyyy-MM-dd} → {e.CheckOut:yyyy-MM-dd} ({e.Nights} night{(e.Nights == 1 ? "" : "s")})"
+            },
             new(e.Reference, e.GuestName, e.GuestEmail, e.HotelName, e.RoomTypeName, e.CheckIn, e.CheckOut, e.Nights, e.TotalAmount, e.Currency),
             b => b.PlacedAt = e.OccurredAt, context.CancellationToken);
     }
