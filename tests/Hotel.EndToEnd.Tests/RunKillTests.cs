@@ -53,6 +53,8 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
         consumer.Dispose();
         output.WriteLine($"{placedBeforeKill} bookings acknowledged before the kill");
 
+        // The services notice their parent is gone within a second and stop; then the fixed booking port is free again.
+        await Eventually.WaitAsync(() => Task.FromResult(PortIsFree(_bookingPort)), Deadline, "the killed run's booking service to release its port");
         info = await StartRunAsync();
         consumer = await StartConsumerAsync(info.Kafka.BootstrapServers, viewCs);
         try
@@ -87,6 +89,12 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
             ["HOTEL_DATA"] = _data,
             ["HOTEL_PG_PORT"] = _pgPort.ToString(),
             ["HOTEL_BOOKING_PORT"] = _bookingPort.ToString(),
+            ["HOTEL_BILLING_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_NOTIFICATIONS_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_CUSTOMER_CARE_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            // fresh ports each start: the killed run's dev inbox may hold its ports for a moment
+            ["HOTEL_SMTP_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_INBOX_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
             ["HOTEL_ROOT"] = RepositoryRoot(),
         });
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(runJson) || _run.HasExited), Deadline, "hotel run to be ready (run.json)");
@@ -140,6 +148,18 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
             paymentMethodId = "pm_e2e",
         });
         return response.IsSuccessStatusCode;
+    }
+
+    private static bool PortIsFree(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException) { return false; }
     }
 
     private static BookingsViewDbContext ViewContext(string cs) =>

@@ -35,6 +35,9 @@ public static class BenchCommand
         // Service processes inherit this environment.
         Environment.SetEnvironmentVariable("Fraud__MaxBookingsPerCard", "100000000");
         Environment.SetEnvironmentVariable("Fraud__MaxEmailsPerCard", "100000000");
+        // Its own dev inbox, beside any ./hotel run on the default ports.
+        Environment.SetEnvironmentVariable("HOTEL_SMTP_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
+        Environment.SetEnvironmentVariable("HOTEL_INBOX_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
 
         AnsiConsole.MarkupLine($"[bold]Hotel benchmark[/]: {settings.Bookings} bookings at concurrency {settings.Concurrency}, relay backlog of {settings.Backlog} events; {Environment.ProcessorCount} cores");
         var results = new List<(string Measure, string Value)>();
