@@ -17,6 +17,7 @@ app.UseApiRequestBodyLimit();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapPaymentMethodsApi();
+app.MapPaymentMethodFormApi();
 app.MapPaymentsApi();
 
 await app.MigrateDatabaseAsync();

@@ -58,6 +58,9 @@ public sealed class BillingApp : IAsyncDisposable
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
         new(infra, spec, output, settings, services);
 
+    /// <summary>Another client of the same app, e.g. one that does not follow redirects.</summary>
+    public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
+
     /// <summary>Tokenises a card through the API; returns its pm_ id.</summary>
     public async Task<string> TokeniseAsync(string number, string cvc = "123")
     {

@@ -11,7 +11,8 @@ public sealed class CardSafeHttpLogging : IHttpLoggingInterceptor
 {
     public ValueTask OnRequestAsync(HttpLoggingInterceptorContext logContext)
     {
-        if (logContext.HttpContext.Request.Path.StartsWithSegments(PaymentMethodsApi.Path))
+        if (logContext.HttpContext.Request.Path.StartsWithSegments(PaymentMethodsApi.Path)
+            || logContext.HttpContext.Request.Path.StartsWithSegments(PaymentMethodFormApi.Path))
         {
             logContext.LoggingFields &= ~(HttpLoggingFields.RequestBody | HttpLoggingFields.ResponseBody | HttpLoggingFields.RequestQuery);
         }

@@ -31,6 +31,15 @@ public static class PaymentMethodsApi
                 Title = "The card details are not valid.",
             });
 
+        var method = await RegisterAsync(request, digits, db, fingerprinter, registrar, clock, ct);
+        return TypedResults.Created($"{Path}/{method.Id}",
+            new PaymentMethodResponse(method.Id, method.Brand, method.Last4, method.ExpMonth, method.ExpYear));
+    }
+
+    /// <summary>Stores the token for a validated card (number and CVC only go to the gateway's registrar, never to a table).</summary>
+    internal static async Task<PaymentMethod> RegisterAsync(CreatePaymentMethodRequest request, string digits, BillingDbContext db,
+        CardFingerprinter fingerprinter, ICardRegistrar registrar, TimeProvider clock, CancellationToken ct)
+    {
         var method = new PaymentMethod
         {
             Id = "pm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
@@ -45,7 +54,6 @@ public static class PaymentMethodsApi
         await registrar.RegisterAsync(method, digits, ct);
         db.PaymentMethods.Add(method);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"{Path}/{method.Id}",
-            new PaymentMethodResponse(method.Id, method.Brand, method.Last4, method.ExpMonth, method.ExpYear));
+        return method;
     }
 }

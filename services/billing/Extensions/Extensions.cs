@@ -45,6 +45,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection(PaymentsOptions.Section));
+        builder.Services.AddOptions<PaymentFormOptions>().Bind(builder.Configuration.GetSection(PaymentFormOptions.Section));
         builder.Services.AddOptions<FraudOptions>().Bind(builder.Configuration.GetSection(FraudOptions.Section));
         builder.Services.AddSingleton(sp =>
         {

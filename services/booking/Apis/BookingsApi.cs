@@ -1,6 +1,7 @@
 namespace Hotel.Booking.Apis;
 
 using Hotel.Booking.Bookings;
+using Hotel.Booking.Website;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,7 +11,9 @@ public static class BookingsApi
     {
         var api = app.MapGroup("/api/bookings").WithTags("Bookings");
         api.MapPost("/", PlaceBooking)
-            .WithSummary("Books one room for a stay; 409 when any night is sold out.")
+            .WithSummary("Books one room for a stay; 409 when any night is sold out; 429 (Retry-After) over the per-client rate limit.")
+            .RequireRateLimiting(RateLimitingOptions.ApiPolicy)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -30,6 +30,15 @@ public sealed class Booking
     /// <summary>Billing's reason code when the charge failed (PaymentFailed).</summary>
     public string? PaymentFailureCode { get; private set; }
 
+    /// <summary>When billing's fraud screening put the charge on hold (PaymentHeld); null once captured or failed.</summary>
+    public DateTimeOffset? PaymentHeldAt { get; private set; }
+
+    /// <summary>Billing's plain-words reason for the hold.</summary>
+    public string? PaymentHoldReason { get; private set; }
+
+    /// <summary>When notifications reported the confirmation e-mail accepted by the mail server (EmailSent, kind "confirmation").</summary>
+    public DateTimeOffset? ConfirmationEmailSentAt { get; private set; }
+
     /// <summary>Placed or PaymentFailed: nights are held but no money came in.</summary>
     public bool IsUnpaid => Status is BookingStatus.Placed or BookingStatus.PaymentFailed;
 
@@ -40,6 +49,8 @@ public sealed class Booking
         Status = BookingStatus.Paid;
         PaidAt = at;
         PaymentFailureCode = null;
+        PaymentHeldAt = null;
+        PaymentHoldReason = null;
         return true;
     }
 
@@ -49,6 +60,25 @@ public sealed class Booking
         if (Status != BookingStatus.Placed) return false;
         Status = BookingStatus.PaymentFailed;
         PaymentFailureCode = reasonCode;
+        PaymentHeldAt = null;
+        PaymentHoldReason = null;
+        return true;
+    }
+
+    /// <summary>Billing held the charge for review; only a booking still waiting for its payment shows it.</summary>
+    public bool MarkPaymentHeld(DateTimeOffset at, string reason)
+    {
+        if (Status != BookingStatus.Placed || PaymentHeldAt is not null) return false;
+        PaymentHeldAt = at;
+        PaymentHoldReason = reason.Length > 500 ? reason[..500] : reason;
+        return true;
+    }
+
+    /// <summary>The confirmation e-mail went out; the first report wins, a resend changes nothing.</summary>
+    public bool MarkConfirmationSent(DateTimeOffset at)
+    {
+        if (ConfirmationEmailSentAt is not null) return false;
+        ConfirmationEmailSentAt = at;
         return true;
     }
 

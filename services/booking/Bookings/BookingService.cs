@@ -128,16 +128,17 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
     }
 
     /// <summary>
-    /// Cancels a booking still unpaid (Placed with no capture, or PaymentFailed) that was placed before
-    /// <paramref name="placedBefore"/>; false when it was paid or cancelled meanwhile.
+    /// Cancels a booking still unpaid that was placed before <paramref name="placedBefore"/> (Placed with no capture)
+    /// or <paramref name="failedPlacedBefore"/> (PaymentFailed); false when it was paid or cancelled meanwhile.
     /// </summary>
-    public async Task<bool> CancelUnpaidAsync(Guid bookingId, DateTimeOffset placedBefore, CancellationToken ct)
+    public async Task<bool> CancelUnpaidAsync(Guid bookingId, DateTimeOffset placedBefore, DateTimeOffset failedPlacedBefore, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var booking = await db.Bookings
             .FromSql($"SELECT * FROM bookings WHERE id = {bookingId} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
-        if (booking is null || !booking.IsUnpaid || booking.PlacedAt >= placedBefore) return false;
+        if (booking is null || !booking.IsUnpaid) return false;
+        if (booking.PlacedAt >= (booking.Status == BookingStatus.PaymentFailed ? failedPlacedBefore : placedBefore)) return false;
 
         var status = booking.Status;
         await CancelLockedAsync(booking, status == BookingStatus.PaymentFailed

@@ -2,10 +2,12 @@ namespace Hotel.Booking.Extensions;
 
 using Hotel.Booking.Apis;
 using Hotel.Booking.Bookings;
+using Hotel.Booking.Emails;
 using Hotel.Booking.Infrastructure;
 using Hotel.Booking.IntegrationEvents;
 using Hotel.Booking.Inventory;
 using Hotel.Booking.Payments;
+using Hotel.Booking.Website;
 using Hotel.Eventing.Consuming;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +34,8 @@ public static class Extensions
         builder.Services.AddScoped<RoomInventory>();
         builder.Services.AddScoped<BookingService>();
 
-        // Payments: billing's outcome events mark bookings Paid / PaymentFailed; unpaid ones are cancelled after a grace period.
+        // Payments: billing's outcome events mark bookings Paid / PaymentFailed / held; unpaid ones are cancelled after a grace period.
+        // E-mails: notifications' EmailSent marks the confirmation sent. Both drive the guest website's live status.
         // Without Kafka:BootstrapServers (the booking tests, an API-only run) neither the consumer nor the sweep runs.
         builder.Services.AddOptions<UnpaidBookingOptions>().Bind(builder.Configuration.GetSection(UnpaidBookingOptions.Section));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["Kafka:BootstrapServers"]))
@@ -41,9 +44,14 @@ public static class Extensions
             builder.Services.AddHostedService<UnpaidBookingCanceller>();
             builder.AddEventConsumers<BookingDbContext>(builder.Configuration["Booking:ConsumerGroup"] ?? "booking", consumers => consumers
                 .Subscribe(builder.Configuration["Booking:PaymentEventsTopic"] ?? "payment.events")
+                .Subscribe(builder.Configuration["Booking:EmailEventsTopic"] ?? "email.events")
                 .Add<PaymentCapturedIntegrationEvent, PaymentCapturedHandler>()
-                .Add<PaymentFailedIntegrationEvent, PaymentFailedHandler>());
+                .Add<PaymentFailedIntegrationEvent, PaymentFailedHandler>()
+                .Add<PaymentHeldIntegrationEvent, PaymentHeldHandler>()
+                .Add<EmailSentIntegrationEvent, EmailSentHandler>());
         }
+
+        builder.AddGuestWebsite();
 
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -1,6 +1,7 @@
 namespace Hotel.Booking.Infrastructure;
 
 using Hotel.Booking.Bookings;
+using Hotel.Booking.Checkout;
 using Hotel.Booking.Hotels;
 using Hotel.Booking.Inventory;
 using Hotel.Eventing;
@@ -16,6 +17,7 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
     public DbSet<RoomType> RoomTypes => Set<RoomType>();
     public DbSet<RoomNight> RoomNights => Set<RoomNight>();
     public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<CheckoutDraft> CheckoutDrafts => Set<CheckoutDraft>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -66,6 +68,18 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
             e.Property(b => b.CancellationReason).HasMaxLength(CancelBookingRequest.MaxReasonLength);
             e.Property(b => b.PaymentFailureCode).HasMaxLength(64);
             e.HasIndex(b => new { b.Status, b.PlacedAt }); // the unpaid-booking sweep
+            e.Property(b => b.PaymentHoldReason).HasMaxLength(500);
+        });
+
+        modelBuilder.Entity<CheckoutDraft>(e =>
+        {
+            e.Property(d => d.Id).HasMaxLength(CheckoutDraft.IdLength);
+            e.Property(d => d.HotelId).HasMaxLength(64);
+            e.Property(d => d.RoomTypeId).HasMaxLength(64);
+            e.Property(d => d.GuestName).HasMaxLength(200);
+            e.Property(d => d.GuestEmail).HasMaxLength(254);
+            e.Property(d => d.BookingReference).HasMaxLength(BookingReference.MaxLength);
+            e.HasIndex(d => d.ExpiresAt); // pruning
         });
 
         modelBuilder.AddOutbox();

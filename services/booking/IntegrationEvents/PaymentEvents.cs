@@ -9,3 +9,6 @@ public sealed record PaymentCapturedIntegrationEvent(Guid BookingId, string Book
 
 /// <summary>Billing could not charge the booking's card; the booking becomes PaymentFailed.</summary>
 public sealed record PaymentFailedIntegrationEvent(Guid BookingId, string BookingReference, string ReasonCode, string Reason) : IntegrationEvent;
+
+/// <summary>Billing's fraud screening held the charge for review instead of charging; the guest website says so.</summary>
+public sealed record PaymentHeldIntegrationEvent(Guid BookingId, string BookingReference, string Rule, string Reason) : IntegrationEvent;

@@ -42,3 +42,22 @@ public sealed class PaymentFailedHandler(BookingDbContext db, ILogger<PaymentFai
             logger.LogInformation("Payment of booking {Reference} failed ({ReasonCode})", booking.Reference, e.ReasonCode);
     }
 }
+
+/// <summary>Notes the fraud hold, so the guest website can explain that the charge is under review.</summary>
+public sealed class PaymentHeldHandler(BookingDbContext db, ILogger<PaymentHeldHandler> logger) : IConsumer<PaymentHeldIntegrationEvent>
+{
+    public async Task Consume(ConsumeContext<PaymentHeldIntegrationEvent> context)
+    {
+        var e = context.Message;
+        var booking = await db.Bookings
+            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .SingleOrDefaultAsync(context.CancellationToken);
+        if (booking is null)
+        {
+            logger.LogWarning("PaymentHeld for unknown booking {BookingId} ({Reference}) ignored", e.BookingId, e.BookingReference);
+            return;
+        }
+        if (booking.MarkPaymentHeld(e.OccurredAt, e.Reason))
+            logger.LogInformation("Payment of booking {Reference} held for review ({Rule})", booking.Reference, e.Rule);
+    }
+}

@@ -13,6 +13,13 @@ public sealed class UnpaidBookingOptions
     /// <summary>How long after it was placed a booking may stay unpaid (Placed with no capture, or PaymentFailed).</summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a booking whose charge failed keeps its nights (counted from when it was placed); default: <see cref="GracePeriod"/>.
+    /// Billing charges a booking once, so a failed booking never becomes paid: the guest website tells the guest to book
+    /// again, and a short value here gives the room back quickly.
+    /// </summary>
+    public TimeSpan? FailedGracePeriod { get; set; }
+
     /// <summary>How often the sweep runs.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -43,20 +50,22 @@ public sealed class UnpaidBookingCanceller(IServiceScopeFactory scopes, IOptions
 
     public async Task<int> SweepAsync(CancellationToken ct)
     {
-        var cutoff = time.GetUtcNow() - options.Value.GracePeriod;
+        var now = time.GetUtcNow();
+        var cutoff = now - options.Value.GracePeriod;
+        var failedCutoff = now - (options.Value.FailedGracePeriod ?? options.Value.GracePeriod);
         List<Guid> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
             due = await db.Bookings.AsNoTracking()
-                .Where(b => (b.Status == BookingStatus.Placed || b.Status == BookingStatus.PaymentFailed) && b.PlacedAt < cutoff)
+                .Where(b => (b.Status == BookingStatus.Placed && b.PlacedAt < cutoff) || (b.Status == BookingStatus.PaymentFailed && b.PlacedAt < failedCutoff))
                 .OrderBy(b => b.PlacedAt).Select(b => b.Id).Take(500).ToListAsync(ct);
         }
         var cancelled = 0;
         foreach (var id in due)
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<BookingService>().CancelUnpaidAsync(id, cutoff, ct)) cancelled++;
+            if (await scope.ServiceProvider.GetRequiredService<BookingService>().CancelUnpaidAsync(id, cutoff, failedCutoff, ct)) cancelled++;
         }
         return cancelled;
     }

@@ -63,6 +63,11 @@ public sealed class LocalStack : IAsyncDisposable
                     ["Kafka__BootstrapServers"] = bootstrap,
                     ["HOTEL_PARENT_PID"] = Environment.ProcessId.ToString(),
                 };
+                // Where the others are (Services:Booking, Services:Billing, …): the website posts cards to billing,
+                // the agent UI calls booking and notifications.
+                foreach (var other in services) env[$"Services__{other.ConnectionStringName}"] = stack.UrlOf(other, options.PortOf);
+                if (services.FirstOrDefault(s => s.Name == "booking") is { } booking)
+                    env["Billing__PaymentForm__AllowedOrigins__0"] = stack.UrlOf(booking, options.PortOf); // billing's card form returns there
                 if (service.Name == "notifications" && stack.Inbox is not null)
                 {
                     env["Smtp__Host"] = "127.0.0.1";

@@ -46,6 +46,10 @@ namespace Hotel.Booking.Infrastructure.Migrations
                         .HasColumnType("date")
                         .HasColumnName("check_out");
 
+                    b.Property<DateTimeOffset?>("ConfirmationEmailSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmation_email_sent_at");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -88,6 +92,15 @@ namespace Hotel.Booking.Infrastructure.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("payment_failure_code");
+
+                    b.Property<DateTimeOffset?>("PaymentHeldAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("payment_held_at");
+
+                    b.Property<string>("PaymentHoldReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("payment_hold_reason");
 
                     b.Property<string>("PaymentMethodId")
                         .IsRequired()
@@ -142,6 +155,75 @@ namespace Hotel.Booking.Infrastructure.Migrations
                         .HasDatabaseName("ix_bookings_status_placed_at");
 
                     b.ToTable("bookings", (string)null);
+                });
+
+            modelBuilder.Entity("Hotel.Booking.Checkout.CheckoutDraft", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BookingReference")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("booking_reference");
+
+                    b.Property<DateOnly>("CheckIn")
+                        .HasColumnType("date")
+                        .HasColumnName("check_in");
+
+                    b.Property<DateOnly>("CheckOut")
+                        .HasColumnType("date")
+                        .HasColumnName("check_out");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("GuestEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("guest_email");
+
+                    b.Property<string>("GuestName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("guest_name");
+
+                    b.Property<int>("Guests")
+                        .HasColumnType("integer")
+                        .HasColumnName("guests");
+
+                    b.Property<string>("HotelId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hotel_id");
+
+                    b.Property<string>("RoomTypeId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("room_type_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_checkout_drafts");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_checkout_drafts_expires_at");
+
+                    b.ToTable("checkout_drafts", (string)null);
                 });
 
             modelBuilder.Entity("Hotel.Booking.Hotels.Hotel", b =>

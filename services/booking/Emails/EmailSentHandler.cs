@@ -1,0 +1,26 @@
+namespace Hotel.Booking.Emails;
+
+using Hotel.Booking.Infrastructure;
+using Hotel.Booking.IntegrationEvents;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>Records that the confirmation e-mail went out; other kinds of mail (receipt, cancellation…) change nothing here.</summary>
+public sealed class EmailSentHandler(BookingDbContext db, ILogger<EmailSentHandler> logger) : IConsumer<EmailSentIntegrationEvent>
+{
+    public async Task Consume(ConsumeContext<EmailSentIntegrationEvent> context)
+    {
+        var e = context.Message;
+        if (!string.Equals(e.Kind, EmailSentIntegrationEvent.ConfirmationKind, StringComparison.OrdinalIgnoreCase)) return;
+        var booking = await db.Bookings
+            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .SingleOrDefaultAsync(context.CancellationToken);
+        if (booking is null)
+        {
+            logger.LogWarning("EmailSent for unknown booking {BookingId} ({Reference}) ignored", e.BookingId, e.BookingReference);
+            return;
+        }
+        if (booking.MarkConfirmationSent(e.SentAt))
+            logger.LogInformation("Confirmation e-mail of booking {Reference} sent", booking.Reference);
+    }
+}
