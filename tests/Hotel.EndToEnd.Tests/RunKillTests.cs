@@ -20,17 +20,13 @@ namespace Hotel.EndToEnd.Tests;
 /// </summary>
 public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "hotel-e2e-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly int _pgPort = EmbeddedPostgres.FreeTcpPort();
-    private readonly int _bookingPort = EmbeddedPostgres.FreeTcpPort();
-    private readonly ILoggerFactory _logs = TestOutputLoggerProvider.Factory(output, LogLevel.Warning);
-    private ChildProcess? _run;
+    private static readonly TimeSpan Deadline = SuiteRun.Deadline;
+    private readonly SuiteRun _suite = new();
 
     [Fact]
     public async Task Kill_9_of_hotel_run_mid_stream_then_restart_applies_every_booking_exactly_once()
     {
-        var info = await StartRunAsync();
+        var info = await _suite.StartAsync();
         var viewCs = info.Postgres.ConnectionString.Replace("Database=postgres", "Database=e2e_view");
         await using (var admin = new NpgsqlConnection(info.Postgres.ConnectionString))
         {
@@ -42,11 +38,11 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
 
         var consumer = await StartConsumerAsync(info.Kafka.BootstrapServers, viewCs);
         using var stopBooking = new CancellationTokenSource();
-        var placing = PlaceBookingsUntilCancelledAsync($"http://127.0.0.1:{_bookingPort}", stopBooking.Token);
+        var placing = PlaceBookingsUntilCancelledAsync($"http://127.0.0.1:{_suite.BookingPort}", stopBooking.Token);
 
         // Kill in the middle of the stream: some bookings are applied, more are in flight.
         await Eventually.WaitAsync(async () => await CountAsync(viewCs, "SELECT count(*) FROM viewed_bookings") >= 20, Deadline, "20 bookings applied before the kill");
-        _run!.Kill();
+        _suite.Kill();
         await stopBooking.CancelAsync();
         var placedBeforeKill = await placing;
         await consumer.StopAsync(CancellationToken.None); // its broker is gone; it comes back against the new one
@@ -54,12 +50,12 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{placedBeforeKill} bookings acknowledged before the kill");
 
         // The services notice their parent is gone within a second and stop; then the fixed booking port is free again.
-        await Eventually.WaitAsync(() => Task.FromResult(PortIsFree(_bookingPort)), Deadline, "the killed run's booking service to release its port");
-        info = await StartRunAsync();
+        await Eventually.WaitAsync(() => Task.FromResult(PortIsFree(_suite.BookingPort)), Deadline, "the killed run's booking service to release its port");
+        info = await _suite.StartAsync();
         consumer = await StartConsumerAsync(info.Kafka.BootstrapServers, viewCs);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_bookingPort}") };
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_suite.BookingPort}") };
             for (var i = 0; i < 5; i++) await PlaceOneAsync(http, 1000 + i);
 
             var bookingCs = info.Postgres.Databases["booking"];
@@ -77,29 +73,6 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
             await consumer.StopAsync(CancellationToken.None);
             consumer.Dispose();
         }
-    }
-
-    private async Task<RunInfoFile> StartRunAsync()
-    {
-        var runJson = Path.Combine(_data, "run.json");
-        Directory.CreateDirectory(_data);
-        File.Delete(runJson);
-        _run = ChildProcess.StartDotnet("hotel.dll", ["run"], new Dictionary<string, string>
-        {
-            ["HOTEL_DATA"] = _data,
-            ["HOTEL_PG_PORT"] = _pgPort.ToString(),
-            ["HOTEL_BOOKING_PORT"] = _bookingPort.ToString(),
-            ["HOTEL_BILLING_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
-            ["HOTEL_NOTIFICATIONS_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
-            ["HOTEL_CUSTOMER_CARE_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
-            // fresh ports each start: the killed run's dev inbox may hold its ports for a moment
-            ["HOTEL_SMTP_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
-            ["HOTEL_INBOX_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
-            ["HOTEL_ROOT"] = RepositoryRoot(),
-        });
-        await Eventually.WaitAsync(() => Task.FromResult(File.Exists(runJson) || _run.HasExited), Deadline, "hotel run to be ready (run.json)");
-        Assert.False(_run.HasExited, "hotel run exited during start-up:\n" + _run.Output);
-        return JsonSerializer.Deserialize<RunInfoFile>(await File.ReadAllTextAsync(runJson), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }
 
     private async Task<IHost> StartConsumerAsync(string bootstrap, string viewCs)
@@ -173,26 +146,7 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Hotel.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Hotel.sln not found above the test's folder.");
-    }
-
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_run is not null) await _run.DisposeAsync();
-        // PostgreSQL outlives a killed run by design; stop it and remove the data.
-        var pg = Path.Combine(_data, "pg");
-        if (File.Exists(Path.Combine(pg, "postmaster.pid")))
-            await (await EmbeddedPostgres.StartAsync(pg, _pgPort)).StopAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private sealed record RunInfoFile(RunKafka Kafka, RunPostgres Postgres);
-    private sealed record RunKafka(string BootstrapServers);
-    private sealed record RunPostgres(string ConnectionString, Dictionary<string, string> Databases);
+    public async Task DisposeAsync() => await _suite.DisposeAsync();
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Hotel.Cli.Run;
 
 /// <summary>
-/// The local run's mail server, so notifications' mail can be read by a person: maildev (npm; SMTP on
+/// The local run's mail server, so notifications' mail can be read by a person: maildev (npm; REST API under /api, e.g. /api/email; SMTP on
 /// 127.0.0.1:2525, web inbox on http://127.0.0.1:1080), installed into <c>.hotel/tools</c> on first use.
 /// (<c>./hotel bench</c>, which runs the same stack in a temporary data directory, reuses that install.)
 /// Where maildev cannot be had (no npm, no registry), Debian's aiosmtpd writes a Maildir in <c>.hotel/inbox</c>

@@ -41,14 +41,12 @@ public static class ServiceCatalog
     public static string DataDirectory(string root) =>
         Path.GetFullPath(Environment.GetEnvironmentVariable("HOTEL_DATA") is { Length: > 0 } d ? d : Path.Combine(root, ".hotel"));
 
-    /// <summary>The service's built assembly: Release (what `./hotel` builds) first, then Debug.</summary>
-    public static string AssemblyPath(string root, ServiceDefinition service)
-    {
-        foreach (var configuration in new[] { "Release", "Debug" })
-        {
-            var path = Path.Combine(root, service.ProjectDirectory, "bin", configuration, "net10.0", service.AssemblyName + ".dll");
-            if (File.Exists(path)) return path;
-        }
-        throw new CliException($"{service.Name} is not built ({service.ProjectDirectory}); run it through ./hotel, which builds first.");
-    }
+    /// <summary>The service's built assembly: the most recently built of Release (what `./hotel` builds) and Debug (what an IDE or `dotnet test` builds).</summary>
+    public static string AssemblyPath(string root, ServiceDefinition service) =>
+        new[] { "Release", "Debug" }
+            .Select(configuration => Path.Combine(root, service.ProjectDirectory, "bin", configuration, "net10.0", service.AssemblyName + ".dll"))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault()
+        ?? throw new CliException($"{service.Name} is not built ({service.ProjectDirectory}); run it through ./hotel, which builds first.");
 }

@@ -1,0 +1,112 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hotel.Testing;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Hotel.EndToEnd.Tests;
+
+/// <summary>
+/// One guest's stay through the whole suite as <c>hotel run</c> starts it, nothing produced by the
+/// test: the website books and posts the card to billing, billing charges, notifications mails the
+/// dev inbox (maildev) and reports it, the confirmation page follows live, and an agent finds the
+/// guest with the whole timeline.
+/// </summary>
+public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly SuiteRun _suite = new();
+
+    [Fact]
+    public async Task A_guest_books_on_the_website_gets_both_mails_and_an_agent_sees_the_whole_stay()
+    {
+        var info = await _suite.StartAsync();
+        Assert.NotNull(info.Inbox);
+        var email = $"zoe.{Guid.NewGuid().ToString("N")[..6]}@example.com";
+        var checkIn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = info.Services["booking"] })).NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+
+        // The guest: search, details, card (posted to billing), confirmation page.
+        await page.GotoAsync("/");
+        await page.SelectOptionAsync("#HotelId", "lis-alfama");
+        await page.FillAsync("#CheckIn", checkIn.ToString("yyyy-MM-dd"));
+        await page.FillAsync("#CheckOut", checkIn.AddDays(2).ToString("yyyy-MM-dd"));
+        await page.ClickAsync("#search button[type=submit]");
+        await page.Locator("li.offer[data-room-type=lis-alfama-double] a.button").ClickAsync();
+        await page.FillAsync("#GuestName", "Zoë Ångström");
+        await page.FillAsync("#GuestEmail", email);
+        await page.ClickAsync("#guest-form button[type=submit]");
+        await page.FillAsync("#number", "4242 4242 4242 4242");
+        await page.FillAsync("#cvc", "123");
+        await page.ClickAsync("#card-form button[type=submit]");
+        await page.WaitForURLAsync("**/bookings/HTL-*");
+        var reference = (await page.InnerTextAsync("#reference")).Trim();
+        await page.EvaluateAsync("() => { window.__noReload = true; }");
+
+        // Billing charged it and notifications mailed it: the page follows without a reload.
+        await page.WaitForSelectorAsync("#live-status[data-payment=captured]", new() { Timeout = 60_000 });
+        await page.WaitForSelectorAsync("#live-status[data-email=sent]", new() { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__noReload === true"), "the page was reloaded");
+        await ScreenshotAsync(page, "journey-confirmation");
+
+        // Both mails are in the dev inbox: the confirmation and the receipt with its PDF.
+        using var http = new HttpClient { BaseAddress = new Uri(info.Inbox!.Url) };
+        var mails = await Eventually.WaitAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/email")).EnumerateArray()
+                .Where(m => m.GetProperty("to").EnumerateArray().Any(t => t.GetProperty("address").GetString() == email)).ToList(),
+            m => m.Count >= 2, SuiteRun.Deadline, "the confirmation and the receipt in maildev");
+        Assert.Contains(mails, m => m.GetProperty("subject").GetString()!.Contains(reference) && m.GetProperty("subject").GetString()!.Contains("confirmed"));
+        Assert.Contains(mails, m => m.TryGetProperty("attachments", out var a) && a.ValueKind == JsonValueKind.Array
+            && a.EnumerateArray().Any(x => x.GetProperty("contentType").GetString() == "application/pdf"));
+
+        // The agent: signs in, finds the guest by part of her name without accents, sees the stay's timeline.
+        var agent = await (await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = info.Services["customer-care"] })).NewPageAsync();
+        agent.SetDefaultTimeout(30_000);
+        await agent.GotoAsync("/");
+        await agent.FillAsync("input[name=Email]", "agent@hotel.local");
+        await agent.FillAsync("input[name=Password]", "agent-dev-password");
+        await agent.ClickAsync("button[type=submit]");
+        await agent.FillAsync("input[name=q]", "angstr");
+        await agent.ClickAsync("form.search button");
+        await agent.ClickAsync("#results a.guest-link");
+        await agent.WaitForSelectorAsync($"#booking-{reference} .kind-placed");
+        await agent.WaitForSelectorAsync($"#booking-{reference} .kind-payment-captured");
+        await agent.WaitForSelectorAsync($"#booking-{reference} .kind-email-confirmation");
+        await ScreenshotAsync(agent, "journey-agent-guest-page");
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        const string chromium = "/usr/bin/chromium";
+        Assert.True(File.Exists(chromium), $"{chromium} is missing: ./hotel test installs Debian's chromium");
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+            ],
+        });
+    }
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        output.WriteLine($"screenshot: {path}");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        output.WriteLine(_suite.Output.Length > 20_000 ? _suite.Output[^20_000..] : _suite.Output);
+        await _suite.DisposeAsync();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Hotel.LocalInfra;
+using Hotel.Testing;
+
+namespace Hotel.EndToEnd.Tests;
+
+/// <summary>
+/// The whole suite as a user starts it — <c>hotel run</c> as a real child process — in a scratch data
+/// directory, on free ports, so it can run beside a developer's own <c>./hotel run</c> and be killed
+/// at any moment. Start it again on the same directory to restart after a kill.
+/// </summary>
+public sealed class SuiteRun : IAsyncDisposable
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(150);
+
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "hotel-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly int _pgPort = EmbeddedPostgres.FreeTcpPort();
+    private ChildProcess? _process;
+
+    /// <summary>Kept across restarts, so a client can keep using it.</summary>
+    public int BookingPort { get; } = EmbeddedPostgres.FreeTcpPort();
+
+    public RunInfoFile Info { get; private set; } = null!;
+    public string Output => _process?.Output ?? "";
+
+    public async Task<RunInfoFile> StartAsync()
+    {
+        var runJson = Path.Combine(_data, "run.json");
+        Directory.CreateDirectory(_data);
+        File.Delete(runJson);
+        _process = ChildProcess.StartDotnet("hotel.dll", ["run"], new Dictionary<string, string>
+        {
+            ["HOTEL_DATA"] = _data,
+            ["HOTEL_ROOT"] = RepositoryRoot(),
+            ["HOTEL_PG_PORT"] = _pgPort.ToString(),
+            ["HOTEL_BOOKING_PORT"] = BookingPort.ToString(),
+            // Fresh ports on every start: a killed run's processes may hold theirs for a moment.
+            ["HOTEL_BILLING_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_NOTIFICATIONS_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_CUSTOMER_CARE_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_SMTP_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_INBOX_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+        });
+        await Eventually.WaitAsync(() => Task.FromResult(File.Exists(runJson) || _process.HasExited), Deadline, "hotel run to be ready (run.json)");
+        Assert.False(_process.HasExited, "hotel run exited during start-up:\n" + _process.Output);
+        Info = JsonSerializer.Deserialize<RunInfoFile>(await File.ReadAllTextAsync(runJson), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        return Info;
+    }
+
+    /// <summary>SIGKILL of <c>hotel run</c>: its services stop when they see it gone; PostgreSQL, a separate server, stays up.</summary>
+    public void Kill() => _process?.Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null) await _process.DisposeAsync();
+        var pg = Path.Combine(_data, "pg");
+        if (File.Exists(Path.Combine(pg, "postmaster.pid")))
+            await (await EmbeddedPostgres.StartAsync(pg, _pgPort)).StopAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Hotel.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Hotel.sln not found above the test's folder.");
+    }
+}
+
+/// <summary>The parts of <c>.hotel/run.json</c> the tests use.</summary>
+public sealed record RunInfoFile(Dictionary<string, string> Services, RunKafka Kafka, RunPostgres Postgres, RunInbox? Inbox);
+
+public sealed record RunKafka(string BootstrapServers);
+
+public sealed record RunPostgres(string ConnectionString, Dictionary<string, string> Databases);
+
+public sealed record RunInbox(string Url, string Smtp, string Server);
