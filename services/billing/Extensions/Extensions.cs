@@ -2,6 +2,7 @@ namespace Hotel.Billing.Extensions;
 
 using System.Text;
 using Hotel.Billing.Apis;
+using Hotel.ServiceDefaults;
 using Hotel.Billing.Consumers;
 using Hotel.Billing.Fraud;
 using Hotel.Billing.Gateways;

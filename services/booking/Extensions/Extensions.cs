@@ -1,6 +1,7 @@
 namespace Hotel.Booking.Extensions;
 
 using Hotel.Booking.Apis;
+using Hotel.ServiceDefaults;
 using Hotel.Booking.Bookings;
 using Hotel.Booking.Emails;
 using Hotel.Booking.Infrastructure;

@@ -1,7 +1,10 @@
-namespace Hotel.Billing.Apis;
-
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotel.ServiceDefaults;
 
 public static class ApiRequestBodyLimit
 {

@@ -1,8 +1,9 @@
-namespace Hotel.Booking.Apis;
-
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+
+namespace Hotel.ServiceDefaults;
 
 /// <summary>
 /// Turns requests the framework cannot bind (malformed JSON, a value of the wrong type, a missing
