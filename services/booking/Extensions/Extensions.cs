@@ -30,7 +30,7 @@ public static class Extensions
         builder.Configuration.AddEnvironmentVariables("ASPNETCORE_");
 
         builder.Services.AddDbContext<BookingDbContext>(options => options.UseBookingDatabase(connectionString));
-        builder.Services.AddHealthChecks().AddCheck<BookingDatabaseHealthCheck>("booking-db", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDbContextCheck<BookingDbContext>("booking-db", tags: ["ready"]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<RoomInventory>();
         builder.Services.AddScoped<BookingService>();

@@ -33,7 +33,7 @@ public static class Extensions
         services.AddDbContext<CustomerCareDbContext>((sp, options) => options
             .UseCustomerCareDatabase(connectionString)
             .AddInterceptors(sp.GetRequiredService<FeedCommitInterceptor>()));
-        services.AddHealthChecks().AddCheck<CustomerCareDatabaseHealthCheck>("customer-care-db", tags: ["ready"]);
+        services.AddHealthChecks().AddDbContextCheck<CustomerCareDbContext>("customer-care-db", tags: ["ready"]);
         services.AddScoped<ViewUpdater>();
         services.AddScoped<ViewQueries>();
 

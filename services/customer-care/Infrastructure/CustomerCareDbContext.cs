@@ -88,13 +88,3 @@ public sealed class CustomerCareDbContextFactory : IDesignTimeDbContextFactory<C
         return new CustomerCareDbContext(options.Options);
     }
 }
-
-/// <summary>Ready only while the view's database answers.</summary>
-public sealed class CustomerCareDatabaseHealthCheck(CustomerCareDbContext db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
-{
-    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
-            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The customer-care database does not answer.");
-}

@@ -33,7 +33,7 @@ public static class Extensions
         builder.Services.AddDbContext<NotificationsDbContext>((sp, options) => options
             .UseNotificationsDatabase(connectionString)
             .AddInterceptors(sp.GetRequiredService<MailSignalInterceptor>()));
-        builder.Services.AddHealthChecks().AddCheck<NotificationsDatabaseHealthCheck>("notifications-db", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDbContextCheck<NotificationsDbContext>("notifications-db", tags: ["ready"]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MailTemplates>();
         builder.Services.AddSingleton<ReceiptPdf>();
