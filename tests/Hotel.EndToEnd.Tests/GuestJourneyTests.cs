@@ -75,6 +75,12 @@ public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
         await agent.WaitForSelectorAsync($"#booking-{reference} .kind-payment-captured");
         await agent.WaitForSelectorAsync($"#booking-{reference} .kind-email-confirmation");
         await ScreenshotAsync(agent, "journey-agent-guest-page");
+
+        // The agent re-sends the confirmation: notifications mails a copy, a new ledger entry.
+        await agent.ClickAsync($"form:has(input[name=reference][value={reference}]) button:has-text('Resend confirmation')");
+        await Eventually.WaitAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/email")).EnumerateArray()
+                .Count(m => m.GetProperty("to").EnumerateArray().Any(t => t.GetProperty("address").GetString() == email)),
+            n => n >= 3, SuiteRun.Deadline, "the re-sent confirmation in maildev");
     }
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright)
