@@ -147,48 +147,61 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
             consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High == 0);
     }
 
+    /// <remarks>
+    /// Stopping keeps the replication stream open until every transaction already handed to Kafka is
+    /// acknowledged and the final status update is sent (the server accepts one only during
+    /// replication); only then is the stream ended. A transaction read but not yet produced is not
+    /// confirmed, so a restart reads it again.
+    /// </remarks>
     private async Task StreamAsync(CancellationToken ct)
     {
         await using var replication = new LogicalReplicationConnection(connectionString);
         await replication.Open(ct);
         var acks = Channel.CreateBounded<PendingTransaction>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true });
-        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        // A delivery Kafka refused ends the stream, before that transaction's LSN is confirmed.
-        var acker = AcknowledgeInOrderAsync(replication, acks.Reader)
-            .ContinueWith(t => { if (t.IsFaulted) streamCts.Cancel(); return t; }, TaskScheduler.Default).Unwrap();
-
-        var columns = Array.Empty<string>();
-        var batch = new List<OutboxRecord>();
+        using var streamCts = new CancellationTokenSource();
+        var acker = AcknowledgeInOrderAsync(replication, acks.Reader);
         logger.LogInformation("Relaying outbox of {Database} from slot {Slot}", _database, SlotName);
+        var reading = ReadAndProduceAsync(replication, acks.Writer, streamCts.Token);
+
+        // Until a stop, a failed read, or a delivery Kafka refused (the acker fails before confirming that LSN).
+        await Task.WhenAny(reading, acker, Task.Delay(Timeout.Infinite, ct)).ContinueWith(_ => { }, TaskScheduler.Default);
+        acks.Writer.TryComplete();
         try
         {
-            var slot = new PgOutputReplicationSlot(SlotName);
-            await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(options.PublicationName, PgOutputProtocolVersion.V1, binary: true), streamCts.Token))
-            {
-                switch (message)
-                {
-                    case BeginMessage:
-                        batch.Clear();
-                        break;
-                    case RelationMessage relation:
-                        columns = relation.Columns.Select(c => c.ColumnName).ToArray();
-                        break;
-                    case InsertMessage insert:
-                        batch.Add(await ReadRecordAsync(insert, columns, ct));
-                        break;
-                    case CommitMessage commit:
-                        var deliveries = batch.Select(r => producer.ProduceAsync(r.Topic, r.ToMessage(), CancellationToken.None)).ToArray();
-                        await acks.Writer.WriteAsync(new PendingTransaction(commit.TransactionEndLsn, commit.TransactionCommitTimestamp, deliveries), streamCts.Token);
-                        batch.Clear();
-                        break;
-                }
-            }
+            await acker; // drains, and sends the final status update while the stream is open; throws on a refused delivery
         }
-        catch (OperationCanceledException) when (streamCts.IsCancellationRequested) { }
         finally
         {
-            acks.Writer.TryComplete();
-            await acker; // acknowledges what Kafka acked, and sends the final status update before stopping
+            await streamCts.CancelAsync();
+            try { await reading; }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException && streamCts.IsCancellationRequested) { }
+        }
+    }
+
+    private async Task ReadAndProduceAsync(LogicalReplicationConnection replication, ChannelWriter<PendingTransaction> acks, CancellationToken ct)
+    {
+        var columns = Array.Empty<string>();
+        var batch = new List<OutboxRecord>();
+        var slot = new PgOutputReplicationSlot(SlotName);
+        await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(options.PublicationName, PgOutputProtocolVersion.V1, binary: true), ct))
+        {
+            switch (message)
+            {
+                case BeginMessage:
+                    batch.Clear();
+                    break;
+                case RelationMessage relation:
+                    columns = relation.Columns.Select(c => c.ColumnName).ToArray();
+                    break;
+                case InsertMessage insert:
+                    batch.Add(await ReadRecordAsync(insert, columns, ct));
+                    break;
+                case CommitMessage commit:
+                    var deliveries = batch.Select(r => producer.ProduceAsync(r.Topic, r.ToMessage(), CancellationToken.None)).ToArray();
+                    await acks.WriteAsync(new PendingTransaction(commit.TransactionEndLsn, commit.TransactionCommitTimestamp, deliveries), ct);
+                    batch.Clear();
+                    break;
+            }
         }
     }
 

@@ -97,6 +97,25 @@ public sealed class RelayTests(InfraFixture infra, ITestOutputHelper output)
         finally { await relay.DisposeAsync(); }
     }
 
+    [Fact]
+    public async Task A_clean_stop_confirms_what_was_relayed_so_a_restart_sends_nothing_again()
+    {
+        var cs = await infra.NewDatabaseAsync("relay_clean_stop");
+        var room = "clean-" + Guid.NewGuid().ToString("N")[..8];
+        var relay = await RunningRelay.StartAsync(cs, infra.BootstrapServers, _logs);
+        var ids = await OutboxWriter.WriteAsync(cs, Enumerable.Range(1, 60).Select(seq => (room, seq)), perTransaction: 3);
+        TopicReader.ReadUntil(infra.BootstrapServers, "room.events", m => m.Count(x => x.Key == room) >= ids.Count, Deadline);
+        await relay.DisposeAsync();
+
+        await using var restarted = await RunningRelay.StartAsync(cs, infra.BootstrapServers, _logs);
+        var sentinel = (await OutboxWriter.WriteAsync(cs, [(room, 61)])).Single().ToString();
+        var messages = TopicReader.ReadUntil(infra.BootstrapServers, "room.events", m => m.Any(x => x.Header("id") == sentinel), Deadline)
+            .Where(m => m.Key == room).ToList();
+
+        Assert.Equal(61, messages.Count); // each once: the restart resumed exactly after the last confirmed transaction
+        Assert.Equal(61, messages.Select(m => m.Header("id")).Distinct().Count());
+    }
+
     /// <summary>Per key, first occurrences come in sequence order; redelivered duplicates may follow.</summary>
     internal static void AssertCommitOrderPerKey(IEnumerable<ReadMessage> messages, string[] keys, int perKey)
     {
