@@ -1,0 +1,33 @@
+namespace Hotel.Notifications.Tests;
+
+using Hotel.Notifications.Mail;
+using Microsoft.Extensions.Options;
+using UglyToad.PdfPig;
+
+/// <summary>The receipt PDF itself (pure logic over PdfPig and the machine's DejaVu font; no services).</summary>
+public sealed class ReceiptPdfTests
+{
+    private static readonly ReceiptPdf Pdf = new(Options.Create(new NotificationsOptions()));
+
+    [Fact]
+    public void An_ascii_receipt_uses_a_standard_font_and_embeds_none()
+    {
+        var bytes = Pdf.Write("Receipt HTL-ABC234", [new("Guest", "Ada Lovelace"), new("Total", "EUR 447.00")], "Thank you");
+        Assert.Contains("Ada Lovelace", Text(bytes));
+        Assert.DoesNotContain("FontFile2", System.Text.Encoding.Latin1.GetString(bytes)); // no embedded TrueType program
+    }
+
+    [Fact]
+    public void A_receipt_with_any_other_letter_embeds_the_font_so_the_name_renders()
+    {
+        var bytes = Pdf.Write("Receipt HTL-ABC234", [new("Guest", "Łukasz Żółć-Müller"), new("Total", "EUR 447.00")], "Thank you");
+        Assert.Contains("Łukasz Żółć-Müller", Text(bytes));
+        Assert.Contains("FontFile2", System.Text.Encoding.Latin1.GetString(bytes));
+    }
+
+    private static string Text(byte[] pdf)
+    {
+        using var document = PdfDocument.Open(pdf);
+        return string.Join(" ", document.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
+    }
+}
