@@ -12,6 +12,7 @@ namespace Hotel.EndToEnd.Tests;
 /// dev inbox (maildev) and reports it, the confirmation page follows live, and an agent finds the
 /// guest with the whole timeline.
 /// </summary>
+[Collection(SuiteCollection.Name)]
 public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly SuiteRun _suite = new();

@@ -18,6 +18,7 @@ namespace Hotel.EndToEnd.Tests;
 /// middle of a stream of bookings, then a restart: every committed booking's event is applied
 /// exactly once by a consumer that was itself stopped with the suite.
 /// </summary>
+[Collection(SuiteCollection.Name)]
 public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = SuiteRun.Deadline;

@@ -75,3 +75,10 @@ public sealed record RunKafka(string BootstrapServers);
 public sealed record RunPostgres(string ConnectionString, Dictionary<string, string> Databases);
 
 public sealed record RunInbox(string Url, string Smtp, string Server);
+
+/// <summary>Whole-suite tests run one at a time: each starts every service, and they share the repository's dev-inbox install.</summary>
+[CollectionDefinition(Name)]
+public sealed class SuiteCollection
+{
+    public const string Name = "Whole suite";
+}
