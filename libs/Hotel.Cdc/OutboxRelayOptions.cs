@@ -5,7 +5,7 @@ public sealed class OutboxRelayOptions
 {
     public const string Section = "Relay";
 
-    /// <summary>Whether the relay runs. docker-compose switches it off: Debezium does the job there.</summary>
+    /// <summary>Whether <c>./hotel run</c> starts the relay (<c>Relay__Enabled=false</c> when Debezium captures the outboxes instead).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>How long captured outbox rows are kept as an archive before they are pruned.</summary>

@@ -23,7 +23,7 @@ public static class Usage
 
         environment: HOTEL_KAFKA_BOOTSTRAP_SERVERS (use a real Kafka cluster), HOTEL_PG_PORT (default 5433),
                      HOTEL_<SERVICE>_PORT (e.g. HOTEL_BOOKING_PORT, default 5100), HOTEL_DATA (default .hotel),
-                     Relay__RetentionDays (outbox archive kept, default 7)
+                     Relay__RetentionDays (outbox archive kept, default 7), Relay__Enabled=false (no built-in relay)
         """;
 
     public static int Print()

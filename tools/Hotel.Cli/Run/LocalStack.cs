@@ -95,7 +95,14 @@ public sealed class LocalStack : IAsyncDisposable
     public async Task StartRelayAsync(CancellationToken ct)
     {
         if (_relay is not null) return;
-        _relay = new OutboxRelayService(OutboxConnectionStrings.ToList(), new KafkaOptions { BootstrapServers = BootstrapServers }, RelayOptionsFromEnvironment(), _loggers);
+        var options = RelayOptionsFromEnvironment();
+        if (!options.Enabled)
+        {
+            // e.g. against a real Kafka cluster whose Debezium Connect captures the outboxes
+            _loggers.CreateLogger("hotel").LogWarning("Relay__Enabled=false: the built-in relay is not started; outbox events reach Kafka only if Debezium captures them");
+            return;
+        }
+        _relay = new OutboxRelayService(OutboxConnectionStrings.ToList(), new KafkaOptions { BootstrapServers = BootstrapServers }, options, _loggers);
         await _relay.StartAsync(ct);
     }
 
