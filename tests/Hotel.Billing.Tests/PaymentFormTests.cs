@@ -15,8 +15,12 @@ public sealed class PaymentFormTests(InfraFixture infra)
 
     private static FormUrlEncodedContent Form(string returnUrl, string number = Number, string cvc = "123") => new(new Dictionary<string, string>
     {
-        ["number"] = number, ["expMonth"] = "12", ["expYear"] = (DateTime.UtcNow.Year + 2).ToString(), ["cvc"] = cvc,
-        ["holderName"] = "Ada Lovelace", ["returnUrl"] = returnUrl,
+        ["number"] = number,
+        ["expMonth"] = "12",
+        ["expYear"] = (DateTime.UtcNow.Year + 2).ToString(),
+        ["cvc"] = cvc,
+        ["holderName"] = "Ada Lovelace",
+        ["returnUrl"] = returnUrl,
     });
 
     private static HttpClient NoRedirects(BillingApp app) =>

@@ -25,7 +25,6 @@ using Xunit.Abstractions;
 /// </summary>
 public sealed class GuestSite : IAsyncDisposable
 {
-    public const string Chromium = "/usr/bin/chromium";
 
     private readonly WebApplicationFactory<global::Program> _bookingRoot = new();
     private readonly WebApplicationFactory<billing::Program> _billingRoot = new();
@@ -92,20 +91,8 @@ public sealed class GuestSite : IAsyncDisposable
         return site;
     }
 
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
-    {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
-        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-            ],
-        });
-    }
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumOptions.RequireExecutable(), Headless = true, Args = ChromiumOptions.Args });
 
     public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
@@ -138,8 +125,15 @@ public sealed class GuestSite : IAsyncDisposable
             .SetLogHandler((_, _) => { }).Build();
         var payload = new
         {
-            bookingId, bookingReference = reference, kind, to, sentAt = DateTimeOffset.UtcNow,
-            messageId = $"<{Guid.NewGuid():N}@hotel.local>", resend = false, version = 1, occurredAt = DateTimeOffset.UtcNow,
+            bookingId,
+            bookingReference = reference,
+            kind,
+            to,
+            sentAt = DateTimeOffset.UtcNow,
+            messageId = $"<{Guid.NewGuid():N}@hotel.local>",
+            resend = false,
+            version = 1,
+            occurredAt = DateTimeOffset.UtcNow,
         };
         await producer.ProduceAsync(EmailTopic, new Message<string, string>
         {

@@ -91,7 +91,14 @@ public sealed class GuestWebsiteTests(InfraFixture infra, ITestOutputHelper outp
         var phone = await site.NewContextAsync(browser, GuestSite.Phone);
         await phone.AddCookiesAsync((await desktop.CookiesAsync()).Select(c => new Cookie
         {
-            Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite, Expires = c.Expires,
+            Name = c.Name,
+            Value = c.Value,
+            Domain = c.Domain,
+            Path = c.Path,
+            HttpOnly = c.HttpOnly,
+            Secure = c.Secure,
+            SameSite = c.SameSite,
+            Expires = c.Expires,
         }));
         var mobile = await phone.NewPageAsync();
         mobile.SetDefaultTimeout(20_000);
@@ -161,8 +168,12 @@ public sealed class GuestWebsiteTests(InfraFixture infra, ITestOutputHelper outp
             new { number = "4242424242424242", expMonth = 12, expYear = DateTime.UtcNow.Year + 2, cvc = "123", holderName = "Rival" })).Content.ReadFromJsonAsync<JsonElement>();
         using var rival = await http.PostAsJsonAsync("/api/bookings", new
         {
-            hotelId = "vie-opera", roomTypeId = "vie-opera-suite", checkIn = suiteIn, checkOut = suiteOut,
-            guest = new { name = "Rival Guest", email = "rival@example.com" }, paymentMethodId = card.GetProperty("id").GetString(),
+            hotelId = "vie-opera",
+            roomTypeId = "vie-opera-suite",
+            checkIn = suiteIn,
+            checkOut = suiteOut,
+            guest = new { name = "Rival Guest", email = "rival@example.com" },
+            paymentMethodId = card.GetProperty("id").GetString(),
         });
         Assert.Equal(System.Net.HttpStatusCode.Created, rival.StatusCode);
         var rivalReference = (await rival.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;

@@ -34,13 +34,27 @@ public sealed class PaymentReactionTests(InfraFixture infra)
             .SetLogHandler((_, _) => { }).Build();
         await ProduceAsync(producer, topic, paid, "PaymentCaptured", new
         {
-            bookingId = Id(paid), bookingReference = Ref(paid), paymentId = Guid.NewGuid(), amount = 298m, currency = "EUR",
-            brand = "visa", last4 = "4242", gatewayReference = "ch_1", capturedAt = DateTimeOffset.UtcNow, version = 1, occurredAt = DateTimeOffset.UtcNow,
+            bookingId = Id(paid),
+            bookingReference = Ref(paid),
+            paymentId = Guid.NewGuid(),
+            amount = 298m,
+            currency = "EUR",
+            brand = "visa",
+            last4 = "4242",
+            gatewayReference = "ch_1",
+            capturedAt = DateTimeOffset.UtcNow,
+            version = 1,
+            occurredAt = DateTimeOffset.UtcNow,
         });
         var failedEvent = new
         {
-            bookingId = Id(failed), bookingReference = Ref(failed), paymentId = Guid.NewGuid(), reasonCode = "card_declined",
-            reason = "Your card was declined.", version = 1, occurredAt = DateTimeOffset.UtcNow,
+            bookingId = Id(failed),
+            bookingReference = Ref(failed),
+            paymentId = Guid.NewGuid(),
+            reasonCode = "card_declined",
+            reason = "Your card was declined.",
+            version = 1,
+            occurredAt = DateTimeOffset.UtcNow,
         };
         var failedEventId = await ProduceAsync(producer, topic, failed, "PaymentFailed", failedEvent);
         await ProduceAsync(producer, topic, failed, "PaymentFailed", failedEvent, failedEventId); // redelivered

@@ -36,8 +36,13 @@ public sealed class RateLimitTests(InfraFixture infra)
         var bookUrl = $"/book?hotelId=ber-mitte&roomTypeId=ber-mitte-double&checkIn={BookingApp.Day(80):yyyy-MM-dd}&checkOut={BookingApp.Day(81):yyyy-MM-dd}&guests=1";
         using (var forged = await app.Client.PostAsync(bookUrl, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["HotelId"] = "ber-mitte", ["RoomTypeId"] = "ber-mitte-double", ["CheckIn"] = $"{BookingApp.Day(80):yyyy-MM-dd}",
-            ["CheckOut"] = $"{BookingApp.Day(81):yyyy-MM-dd}", ["Guests"] = "1", ["GuestName"] = "Mallory", ["GuestEmail"] = "mallory@example.com",
+            ["HotelId"] = "ber-mitte",
+            ["RoomTypeId"] = "ber-mitte-double",
+            ["CheckIn"] = $"{BookingApp.Day(80):yyyy-MM-dd}",
+            ["CheckOut"] = $"{BookingApp.Day(81):yyyy-MM-dd}",
+            ["Guests"] = "1",
+            ["GuestName"] = "Mallory",
+            ["GuestEmail"] = "mallory@example.com",
         })))
             Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Equal(0L, await app.CountAsync("checkout_drafts"));

@@ -8,23 +8,13 @@ using Xunit.Abstractions;
 [Collection(CareCollection.Name)]
 public sealed class BrowserTests(InfraFixture infra, ITestOutputHelper output)
 {
-    public const string Chromium = "/usr/bin/chromium";
 
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
-    {
-        var args = new List<string>
-        {
-            "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-        };
-        if (Environment.UserName == "root") args.Add("--no-sandbox");
-        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = args });
-    }
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumOptions.RequireExecutable(), Headless = true, Args = ChromiumOptions.Args });
 
     [Fact]
     public async Task Agent_signs_in_finds_a_guest_by_partial_name_and_watches_a_new_booking_arrive_live()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (./hotel test installs it)");
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var earlier = new Wire.Stay(Guid.NewGuid(), "HTOLD" + Random.Shared.Next(1000, 9999), "Zoë Ångström", "zoe.browser@example.com", today.AddDays(-60), 3, 330m);
         var fresh = earlier with { BookingId = Guid.NewGuid(), Reference = "HTNEW" + Random.Shared.Next(1000, 9999), CheckIn = today.AddDays(14), Nights = 2, Total = 240m };

@@ -84,21 +84,8 @@ public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
             n => n >= 3, SuiteRun.Deadline, "the re-sent confirmation in maildev");
     }
 
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright)
-    {
-        const string chromium = "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"{chromium} is missing: ./hotel test installs Debian's chromium");
-        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-            ],
-        });
-    }
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumOptions.RequireExecutable(), Headless = true, Args = ChromiumOptions.Args });
 
     private async Task ScreenshotAsync(IPage page, string name)
     {

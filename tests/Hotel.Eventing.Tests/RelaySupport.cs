@@ -24,28 +24,6 @@ public sealed class RelayOutboxDbContext(DbContextOptions<RelayOutboxDbContext> 
 
 public sealed record RoomHeldIntegrationEvent(string Room, int Sequence) : IntegrationEvent;
 
-/// <summary>Starts and stops the relay in-process, as <c>./hotel run</c> hosts it.</summary>
-public sealed class RunningRelay : IAsyncDisposable
-{
-    private readonly OutboxRelayService _service;
-
-    private RunningRelay(OutboxRelayService service) => _service = service;
-
-    public static async Task<RunningRelay> StartAsync(string connectionString, string bootstrapServers, ILoggerFactory? loggers = null, OutboxRelayOptions? options = null)
-    {
-        var service = new OutboxRelayService([connectionString], new KafkaOptions { BootstrapServers = bootstrapServers },
-            options ?? new OutboxRelayOptions(), loggers ?? NullLoggerFactory.Instance);
-        await service.StartAsync(CancellationToken.None);
-        return new RunningRelay(service);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.StopAsync(CancellationToken.None);
-        _service.Dispose();
-    }
-}
-
 public static class OutboxWriter
 {
     /// <summary>Writes events for <paramref name="room"/> with increasing sequence numbers, one transaction each.</summary>

@@ -145,28 +145,6 @@ public sealed class BookingApp : IAsyncDisposable
     }
 }
 
-/// <summary>Starts and stops the built-in relay in-process, as <c>./hotel run</c> hosts it.</summary>
-public sealed class RunningRelay : IAsyncDisposable
-{
-    private readonly OutboxRelayService _service;
-
-    private RunningRelay(OutboxRelayService service) => _service = service;
-
-    public static async Task<RunningRelay> StartAsync(string connectionString, string bootstrapServers)
-    {
-        var service = new OutboxRelayService([connectionString], new KafkaOptions { BootstrapServers = bootstrapServers },
-            new OutboxRelayOptions(), NullLoggerFactory.Instance);
-        await service.StartAsync(CancellationToken.None);
-        return new RunningRelay(service);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.StopAsync(CancellationToken.None);
-        _service.Dispose();
-    }
-}
-
 public static class Db
 {
     public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params object[] parameters)
