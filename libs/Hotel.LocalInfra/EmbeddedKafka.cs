@@ -51,6 +51,16 @@ public sealed unsafe class EmbeddedKafka : IDisposable
         return new EmbeddedKafka(native, rk, cluster);
     }
 
+    /// <summary>
+    /// How long a KIP-848 group member may go without a heartbeat before its partitions go to the others
+    /// (the mock's default is 30 s): what a crashed consumer's partitions wait. Applies to every group.
+    /// </summary>
+    public void SetConsumerSessionTimeout(TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _native.ConsumerSessionTimeout(_cluster, (int)timeout.TotalMilliseconds);
+    }
+
     /// <summary>Creates a topic (AdminClient's CreateTopics does not work against the mock).</summary>
     public void CreateTopic(string topic, int partitions)
     {
@@ -98,6 +108,7 @@ public sealed unsafe class EmbeddedKafka : IDisposable
         public delegate* unmanaged<nint, nint> Bootstraps = null;
         public delegate* unmanaged<nint, byte*, int, int, int> TopicCreate = null;
         public delegate* unmanaged<nint, int, void> InitialRebalanceDelay = null;
+        public delegate* unmanaged<nint, int, void> ConsumerSessionTimeout = null;
 
         private static Native? _instance;
         private static readonly Lock Gate = new();
@@ -119,6 +130,7 @@ public sealed unsafe class EmbeddedKafka : IDisposable
                     Bootstraps = (delegate* unmanaged<nint, nint>)NativeLibrary.GetExport(lib, "rd_kafka_mock_cluster_bootstraps"),
                     TopicCreate = (delegate* unmanaged<nint, byte*, int, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create"),
                     InitialRebalanceDelay = (delegate* unmanaged<nint, int, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_group_initial_rebalance_delay_ms"),
+                    ConsumerSessionTimeout = (delegate* unmanaged<nint, int, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_set_group_consumer_session_timeout_ms"),
                 };
                 return _instance;
             }

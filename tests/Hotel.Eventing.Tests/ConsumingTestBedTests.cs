@@ -3,8 +3,8 @@ using System.Text;
 using Confluent.Kafka;
 using Hotel.Eventing.Consuming;
 using Hotel.Eventing.Kafka;
+using Hotel.Eventing.TestConsumer;
 using Hotel.Testing;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,49 +17,6 @@ namespace Hotel.Eventing.Tests;
 public sealed class ConsumingCollection : ICollectionFixture<InfraFixture>
 {
     public const string Name = "Consuming";
-}
-
-/// <summary>A tiny consuming service: a <c>room_counts</c> view plus inbox and dead letters.</summary>
-public sealed class RoomsDb(DbContextOptions<RoomsDb> options) : DbContext(options)
-{
-    public DbSet<RoomCount> RoomCounts => Set<RoomCount>();
-
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        modelBuilder.Entity<RoomCount>(e =>
-        {
-            e.ToTable("room_counts");
-            e.HasKey(r => r.RoomId);
-            e.Property(r => r.RoomId).HasColumnName("room_id");
-            e.Property(r => r.Applied).HasColumnName("applied");
-        });
-        modelBuilder.AddInboxAndDeadLetters();
-    }
-}
-
-public sealed class RoomCount
-{
-    public required string RoomId { get; set; }
-    public int Applied { get; set; }
-}
-
-public sealed record RoomBookedIntegrationEvent(string RoomId, int Nights) : IntegrationEvent;
-
-/// <summary>Counts applied events per room. Saves nothing itself: the host's SaveChanges does, so this proves the shared DbContext.</summary>
-public sealed class RoomBookedHandler(RoomsDb db) : IConsumer<RoomBookedIntegrationEvent>
-{
-    /// <summary>Rooms whose events fail, until removed (the "fix").</summary>
-    public static readonly ConcurrentDictionary<string, bool> Broken = new();
-
-    public async Task Consume(ConsumeContext<RoomBookedIntegrationEvent> context)
-    {
-        var roomId = context.Message.RoomId;
-        if (Broken.ContainsKey(roomId))
-            throw new InvalidOperationException($"Room {roomId} is broken.");
-        var row = await db.RoomCounts.FindAsync([roomId], context.CancellationToken);
-        if (row is null) db.RoomCounts.Add(new RoomCount { RoomId = roomId, Applied = 1 });
-        else row.Applied++;
-    }
 }
 
 /// <summary>One test's database, topic (+ its DLQ topic), consumer group and producer.</summary>
@@ -141,11 +98,39 @@ public sealed class ConsumingTestBed : IAsyncDisposable
         System.Text.Json.JsonSerializer.Serialize(new RoomBookedIntegrationEvent(roomId, nights), EventJson.Options);
 
     /// <summary>Produces a RoomBooked event; returns its id.</summary>
-    public async Task<Guid> ProduceBookedAsync(string key, string roomId, Guid? id = null)
+    public async Task<Guid> ProduceBookedAsync(string key, string roomId, Guid? id = null, int nights = 1)
     {
         var eventId = id ?? Guid.CreateVersion7();
-        await ProduceRawAsync(key, "RoomBooked", Payload(roomId), eventId.ToString());
+        await ProduceRawAsync(key, "RoomBooked", Payload(roomId, nights), eventId.ToString());
         return eventId;
+    }
+
+    /// <summary>
+    /// Produces RoomBooked events without waiting for each acknowledgement (the key is the room: one partition
+    /// per room), so the producer packs them into record batches. The embedded broker answers a fetch with one
+    /// record batch per partition: events produced here arrive at the consumer together.
+    /// </summary>
+    public void ProduceBookedMany(IEnumerable<(string RoomId, int Nights)> events) =>
+        ProduceBookedMany(events.Select(e => (e.RoomId, e.Nights, Guid.CreateVersion7())));
+
+    public void ProduceBookedMany(IEnumerable<(string RoomId, int Nights, Guid Id)> events)
+    {
+        foreach (var (roomId, nights, id) in events)
+        {
+            var headers = new Confluent.Kafka.Headers
+            {
+                { EventHeaders.Id, Encoding.UTF8.GetBytes(id.ToString()) },
+                { EventHeaders.EventType, Encoding.UTF8.GetBytes("RoomBooked") },
+            };
+            _producer.Produce(Topic, new Message<string?, string?> { Key = roomId, Value = Payload(roomId, nights), Headers = headers });
+        }
+        _producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task<RoomCount?> RoomAsync(string roomId)
+    {
+        await using var db = NewDb();
+        return await db.RoomCounts.AsNoTracking().SingleOrDefaultAsync(r => r.RoomId == roomId);
     }
 
     public async Task<int> AppliedAsync(string roomId)

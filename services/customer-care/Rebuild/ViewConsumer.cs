@@ -56,20 +56,7 @@ public sealed class ViewConsumer(
 
     private async Task StartGenerationAsync(int generation, CancellationToken ct)
     {
-        var source = template.Options;
-        var options = new EventConsumerOptions
-        {
-            GroupId = GroupIdFor(source.GroupId, generation),
-            ClientId = source.ClientId,
-            MaxAttempts = source.MaxAttempts,
-            RetryBaseDelay = source.RetryBaseDelay,
-            CommitInterval = source.CommitInterval,
-            CommitBatchSize = source.CommitBatchSize,
-            LagInterval = source.LagInterval,
-            PollTimeout = source.PollTimeout,
-        };
-        options.Topics.AddRange(source.Topics);
-        foreach (var (name, registration) in source.Registrations) options.Registrations[name] = registration;
+        var options = template.Options with { GroupId = GroupIdFor(template.Options.GroupId, generation) };
         var host = ActivatorUtilities.CreateInstance<KafkaConsumerHost<CustomerCareDbContext>>(services, options);
         await host.StartAsync(ct);
         _current = host;
