@@ -83,7 +83,7 @@ public sealed class SandboxGateway(NpgsqlDataSource dataSource, IOptions<Payment
             await Execute(connection, tx, ct, "UPDATE sandbox_gateway_charges SET requests = requests + 1, updated_at = $2 WHERE idempotency_key = $1",
                 request.IdempotencyKey, now);
             await tx.CommitAsync(ct);
-            logger.LogInformation("Sandbox gateway: repeated request {IdempotencyKey} answered from its stored result ({Status})", request.IdempotencyKey, status);
+            logger.LogDebug("Sandbox gateway: repeated request {IdempotencyKey} answered from its stored result ({Status})", request.IdempotencyKey, status);
             return status == "succeeded" ? ChargeResult.Success(chargeId!) : ChargeResult.Failure(failureCode!, Describe(failureCode!));
         }
 

@@ -29,7 +29,7 @@ public sealed class PaymentProcessor(
     {
         if (await db.Payments.AnyAsync(p => p.BookingId == placed.BookingId, ct))
         {
-            logger.LogInformation("Booking {BookingId} already has a payment; BookingPlaced ignored", placed.BookingId);
+            logger.LogDebug("Booking {BookingId} already has a payment; BookingPlaced ignored", placed.BookingId);
             return;
         }
 
@@ -57,7 +57,7 @@ public sealed class PaymentProcessor(
         {
             payment.Status = PaymentStatus.Cancelled;
             payment.CancelledAt = cancelled.CancelledAt;
-            logger.LogInformation("Booking {Reference} was cancelled before it was placed; not charging", placed.Reference);
+            logger.LogDebug("Booking {Reference} was cancelled before it was placed; not charging", placed.Reference);
             return;
         }
 
@@ -98,7 +98,7 @@ public sealed class PaymentProcessor(
             db.AddToOutbox(BillingDbContext.PaymentAggregateType, placed.BookingId.ToString(),
                 new PaymentCapturedIntegrationEvent(placed.BookingId, placed.Reference, payment.Id, payment.Amount, payment.Currency,
                     payment.Brand, payment.Last4, result.GatewayReference!, now));
-            logger.LogInformation("Captured {Amount} {Currency} for booking {Reference} ({GatewayReference})",
+            logger.LogDebug("Captured {Amount} {Currency} for booking {Reference} ({GatewayReference})",
                 payment.Amount, payment.Currency, placed.Reference, result.GatewayReference);
         }
         else
@@ -108,7 +108,7 @@ public sealed class PaymentProcessor(
             payment.FailureReason = result.FailureMessage;
             db.AddToOutbox(BillingDbContext.PaymentAggregateType, placed.BookingId.ToString(),
                 new PaymentFailedIntegrationEvent(placed.BookingId, placed.Reference, payment.Id, result.FailureCode!, result.FailureMessage!));
-            logger.LogInformation("Payment of booking {Reference} failed: {ReasonCode}", placed.Reference, result.FailureCode);
+            logger.LogDebug("Payment of booking {Reference} failed: {ReasonCode}", placed.Reference, result.FailureCode);
         }
     }
 
@@ -125,7 +125,7 @@ public sealed class PaymentProcessor(
                     CancelledAt = cancelled.CancelledAt,
                     RecordedAt = clock.GetUtcNow(),
                 });
-            logger.LogInformation("Booking {Reference} cancelled before billing saw it placed; it will not be charged", cancelled.Reference);
+            logger.LogDebug("Booking {Reference} cancelled before billing saw it placed; it will not be charged", cancelled.Reference);
             return;
         }
 
@@ -140,7 +140,7 @@ public sealed class PaymentProcessor(
             case PaymentStatus.Captured when payment.CancelledAt is null && payment.Refunds.Count == 0:
                 break;
             default:
-                logger.LogInformation("Booking {Reference} cancelled again; payment is {Status}, nothing to do", cancelled.Reference, payment.Status);
+                logger.LogDebug("Booking {Reference} cancelled again; payment is {Status}, nothing to do", cancelled.Reference, payment.Status);
                 return;
         }
 
@@ -150,7 +150,7 @@ public sealed class PaymentProcessor(
         payment.UpdatedAt = now;
         if (due <= 0)
         {
-            logger.LogInformation("Booking {Reference} cancelled late; no refund due under the policy", cancelled.Reference);
+            logger.LogDebug("Booking {Reference} cancelled late; no refund due under the policy", cancelled.Reference);
             return;
         }
 
@@ -162,7 +162,7 @@ public sealed class PaymentProcessor(
         payment.Status = due == payment.Amount ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
         db.AddToOutbox(BillingDbContext.PaymentAggregateType, payment.BookingId.ToString(),
             new RefundIssuedIntegrationEvent(payment.BookingId, payment.BookingReference, payment.Id, row.Id, due, payment.Currency, refund.GatewayReference, now));
-        logger.LogInformation("Refunded {Amount} {Currency} of booking {Reference}", due, payment.Currency, payment.BookingReference);
+        logger.LogDebug("Refunded {Amount} {Currency} of booking {Reference}", due, payment.Currency, payment.BookingReference);
     }
 }
 

@@ -95,7 +95,7 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        logger.LogInformation("Booking {Reference} placed: {RoomTypeId} from {CheckIn} for {Nights} nights", booking.Reference, roomType.Id, checkIn, nights);
+        logger.LogDebug("Booking {Reference} placed: {RoomTypeId} from {CheckIn} for {Nights} nights", booking.Reference, roomType.Id, checkIn, nights);
         return (PlaceBookingOutcome.Placed, booking);
     }
 
@@ -123,7 +123,7 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
         await CancelLockedAsync(booking, reason, ct);
         await tx.CommitAsync(ct);
 
-        logger.LogInformation("Booking {Reference} cancelled", booking.Reference);
+        logger.LogDebug("Booking {Reference} cancelled", booking.Reference);
         return (CancelBookingOutcome.Cancelled, booking);
     }
 

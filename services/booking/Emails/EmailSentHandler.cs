@@ -21,6 +21,6 @@ public sealed class EmailSentHandler(BookingDbContext db, ILogger<EmailSentHandl
             return;
         }
         if (booking.MarkConfirmationSent(e.SentAt))
-            logger.LogInformation("Confirmation e-mail of booking {Reference} sent", booking.Reference);
+            logger.LogDebug("Confirmation e-mail of booking {Reference} sent", booking.Reference);
     }
 }

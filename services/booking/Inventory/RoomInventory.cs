@@ -3,6 +3,8 @@ namespace Hotel.Booking.Inventory;
 using Hotel.Booking.Hotels;
 using Hotel.Booking.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 /// <summary>Reserves and releases room nights. Callers own the transaction.</summary>
 public sealed class RoomInventory(BookingDbContext db)
@@ -15,31 +17,41 @@ public sealed class RoomInventory(BookingDbContext db)
     public async Task<bool> TryReserveAsync(string roomTypeId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
     {
         var nights = checkOut.DayNumber - checkIn.DayNumber;
-        var lastNight = checkOut.AddDays(-1);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
+            ?? throw new InvalidOperationException("Reserving rooms needs the caller's transaction.");
+        NpgsqlBatchCommand Command(string sql) => new(sql)
+        {
+            Parameters = { new() { Value = roomTypeId }, new() { Value = checkIn }, new() { Value = checkOut } },
+        };
 
-        // Nights nobody has booked yet have no row; create them so there is a row to lock.
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO room_nights (room_type_id, night, total, booked)
-            SELECT rt.id, d::date, rt.rooms, 0
-            FROM room_types rt CROSS JOIN generate_series({checkIn}::timestamp, {lastNight}::timestamp, interval '1 day') AS d
-            WHERE rt.id = {roomTypeId}
-            ORDER BY d
-            ON CONFLICT DO NOTHING
-            """, ct);
-
-        // Lock in night order, so two stays that overlap cannot deadlock each other.
-        await db.Database.SqlQuery<int>($"""
-            SELECT count(*)::int AS "Value" FROM (
-                SELECT 1 FROM room_nights
-                WHERE room_type_id = {roomTypeId} AND night >= {checkIn} AND night < {checkOut}
-                ORDER BY night FOR UPDATE) AS locked
-            """).ToListAsync(ct);
-
-        var reserved = await db.Database.ExecuteSqlAsync($"""
-            UPDATE room_nights SET booked = booked + 1
-            WHERE room_type_id = {roomTypeId} AND night >= {checkIn} AND night < {checkOut} AND booked < total
-            """, ct);
-        return reserved == nights;
+        // Three statements in one round trip; each sees what the one before it did.
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), transaction)
+        {
+            BatchCommands =
+            {
+                // Nights nobody has booked yet have no row; create them so there is a row to lock.
+                Command("""
+                    INSERT INTO room_nights (room_type_id, night, total, booked)
+                    SELECT rt.id, d::date, rt.rooms, 0
+                    FROM room_types rt CROSS JOIN generate_series($2::timestamp, $3::timestamp - interval '1 day', interval '1 day') AS d
+                    WHERE rt.id = $1
+                    ORDER BY d
+                    ON CONFLICT DO NOTHING
+                    """),
+                // Lock in night order, so two stays that overlap cannot deadlock each other.
+                Command("""
+                    SELECT 1 FROM room_nights
+                    WHERE room_type_id = $1 AND night >= $2 AND night < $3
+                    ORDER BY night FOR UPDATE
+                    """),
+                Command("""
+                    UPDATE room_nights SET booked = booked + 1
+                    WHERE room_type_id = $1 AND night >= $2 AND night < $3 AND booked < total
+                    """),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+        return batch.BatchCommands[2].RecordsAffected == nights;
     }
 
     /// <summary>Gives back one room of every night of the stay. Runs in the caller's transaction.</summary>

@@ -20,7 +20,7 @@ public sealed class PaymentCapturedHandler(BookingDbContext db, ILogger<PaymentC
             return;
         }
         if (!booking.MarkPaid(e.CapturedAt))
-            logger.LogInformation("PaymentCaptured for booking {Reference} in status {Status}: unchanged", booking.Reference, booking.Status);
+            logger.LogDebug("PaymentCaptured for booking {Reference} in status {Status}: unchanged", booking.Reference, booking.Status);
     }
 }
 
@@ -39,7 +39,7 @@ public sealed class PaymentFailedHandler(BookingDbContext db, ILogger<PaymentFai
             return;
         }
         if (booking.MarkPaymentFailed(e.ReasonCode))
-            logger.LogInformation("Payment of booking {Reference} failed ({ReasonCode})", booking.Reference, e.ReasonCode);
+            logger.LogDebug("Payment of booking {Reference} failed ({ReasonCode})", booking.Reference, e.ReasonCode);
     }
 }
 
@@ -58,6 +58,6 @@ public sealed class PaymentHeldHandler(BookingDbContext db, ILogger<PaymentHeldH
             return;
         }
         if (booking.MarkPaymentHeld(e.OccurredAt, e.Reason))
-            logger.LogInformation("Payment of booking {Reference} held for review ({Rule})", booking.Reference, e.Rule);
+            logger.LogDebug("Payment of booking {Reference} held for review ({Rule})", booking.Reference, e.Rule);
     }
 }

@@ -12,6 +12,9 @@ using Microsoft.EntityFrameworkCore;
 /// </summary>
 public sealed class ViewUpdater(CustomerCareDbContext db, FeedBuffer feed, TimeProvider clock)
 {
+    private readonly HashSet<Guid> _lockedGuests = [];
+    private object? _lockedIn;
+
     public sealed record BookingFacts(
         string Reference, string GuestName, string GuestEmail, string HotelName, string RoomTypeName,
         DateOnly CheckIn, DateOnly CheckOut, int Nights, decimal TotalAmount, string Currency);
@@ -74,9 +77,21 @@ public sealed class ViewUpdater(CustomerCareDbContext db, FeedBuffer feed, TimeP
         return id;
     }
 
-    /// <summary>Serialises concurrent updates of one guest (several consumers, bookings on different partitions).</summary>
-    private Task LockGuestAsync(Guid guestId, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({guestId.ToString()}, 0))", ct);
+    /// <summary>
+    /// Serialises concurrent updates of one guest (several consumers, bookings on different partitions).
+    /// The lock is held until the transaction ends, so within one (a batch of events) it is taken once.
+    /// </summary>
+    private async Task LockGuestAsync(Guid guestId, CancellationToken ct)
+    {
+        var transaction = db.Database.CurrentTransaction;
+        if (!ReferenceEquals(transaction, _lockedIn))
+        {
+            _lockedGuests.Clear();
+            _lockedIn = transaction;
+        }
+        if (transaction is not null && !_lockedGuests.Add(guestId)) return;
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({guestId.ToString()}, 0))", ct);
+    }
 
     /// <summary>The booking's derived fields, from its facts and timeline only.</summary>
     public static void Recompute(GuestBooking booking)
