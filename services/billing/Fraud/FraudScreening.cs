@@ -45,19 +45,22 @@ public sealed class FraudScreening(BillingDbContext db, IOptions<FraudOptions> o
         }
 
         var cardFrom = occurredAt - rules.CardWindow;
+        // Counting stops one past the limit: whether a rule fires never costs more than that many rows,
+        // however busy the card.
         var onCard = await db.FraudObservations
-            .CountAsync(o => o.Fingerprint == fingerprint && o.OccurredAt > cardFrom && o.OccurredAt <= occurredAt, ct);
+            .Where(o => o.Fingerprint == fingerprint && o.OccurredAt > cardFrom && o.OccurredAt <= occurredAt)
+            .Take(rules.MaxBookingsPerCard + 1).CountAsync(ct);
         if (onCard > rules.MaxBookingsPerCard)
             return new FraudVerdict(CardVelocityRule,
-                $"{onCard} bookings on the same card within {rules.CardWindow.TotalMinutes:0.#} minutes (more than {rules.MaxBookingsPerCard}).");
+                $"More than {rules.MaxBookingsPerCard} bookings on the same card within {rules.CardWindow.TotalMinutes:0.#} minutes.");
 
         var emailFrom = occurredAt - rules.EmailWindow;
         var emails = await db.FraudObservations
             .Where(o => o.Fingerprint == fingerprint && o.OccurredAt > emailFrom && o.OccurredAt <= occurredAt)
-            .Select(o => o.GuestEmail).Distinct().CountAsync(ct);
+            .Select(o => o.GuestEmail).Distinct().Take(rules.MaxEmailsPerCard + 1).CountAsync(ct);
         if (emails > rules.MaxEmailsPerCard)
             return new FraudVerdict(CardEmailVelocityRule,
-                $"The same card under {emails} guest e-mails within {rules.EmailWindow.TotalMinutes:0.#} minutes (more than {rules.MaxEmailsPerCard}).");
+                $"The same card under more than {rules.MaxEmailsPerCard} guest e-mails within {rules.EmailWindow.TotalMinutes:0.#} minutes.");
         return null;
     }
 }
