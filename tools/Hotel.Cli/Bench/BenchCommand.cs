@@ -84,6 +84,7 @@ public static class BenchCommand
             var baselines = new BaselineFigures(pgRate, kafkaRate, backlog, reference.Figures.AchievedPerSecond / pgRate, backlog / kafkaRate);
             BenchReport.PrintTable(reference.Figures, baselines, idlePercent, idleByProcess, sustained);
 
+            foreach (var stale in Directory.EnumerateFiles(dataDirectory, "bench*-latency-*.png")) File.Delete(stale); // a previous run's
             var plots = Plots.Write(reference, dataDirectory, "bench", Title(reference.Figures));
             if (settings.Mode == LoadMode.FindMax && runs.Where(r => !r.Figures.Sustained).MinBy(r => r.Figures.OfferedPerSecond) is { } overload)
                 plots.AddRange(Plots.Write(overload, dataDirectory, "bench-overload", Title(overload.Figures) + ", not sustained"));

@@ -38,10 +38,11 @@ public sealed record BenchResults(
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
 
-/// <summary>Commit→effect of one consumer (all the event types it applies) or of a mail.</summary>
-public sealed record EffectLatency(double P50Ms, double P99Ms, double MaxMs, int Done, int Expected)
+/// <summary>Commit→effect of one consumer (all the event types it applies, and each) or of a mail.</summary>
+public sealed record EffectLatency(double P50Ms, double P99Ms, double MaxMs, int Done, int Expected, Dictionary<string, EffectLatency>? ByEventType)
 {
-    public static EffectLatency? Of(EffectFigures? e) => e is null ? null : new(e.P50Ms, e.P99Ms, e.MaxMs, e.Done, e.Expected);
+    public static EffectLatency? Of(EffectFigures? e) => e is null ? null
+        : new(e.P50Ms, e.P99Ms, e.MaxMs, e.Done, e.Expected, e.ByEventType?.ToDictionary(t => t.Key, t => Of(t.Value)!));
 }
 
 public sealed record BaselineFigures(

@@ -23,7 +23,7 @@ public static class Plots
             var xs = done.Select(s => (s.CommittedAt - run.LoadStart).TotalSeconds).ToArray();
             var ys = done.Select(s => Log(s.DoneAt!.Value - s.CommittedAt)).ToArray();
             var points = plot.Add.ScatterPoints(xs, ys);
-            points.MarkerSize = 3;
+            points.MarkerSize = 4;
             points.LegendText = effect.Name;
         }
         plot.XLabel("commit time, seconds since the load started");
