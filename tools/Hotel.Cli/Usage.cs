@@ -10,8 +10,18 @@ public static class Usage
 
           run                 start PostgreSQL, the embedded Kafka, the CDC relay and every service; Ctrl+C stops
           test                run every test (installs what is missing)
-          bench [--bookings N] [--concurrency N]
-                              drive bookings through the pipeline and print throughput and latency
+          bench [--rate R] [--seconds S]
+                              offer R bookings/s open-loop for S seconds (default 50/s, 30 s) on a private stack
+                              and print rates, API and commit→effect latency per consumer and mail, CPU per booking
+                              per process, the idle suite's CPU and the PostgreSQL/Kafka baselines
+          bench --find-max [--seconds S] [--max-rate R]
+                              step the rate up (25, 50, 100, 200, 300, 400, 600…) and bisect until an effect's p99
+                              passes 1 s or its backlog keeps growing; steps of S seconds (default 60), a line each
+          bench --bookings N [--concurrency C]
+                              closed loop instead: N bookings from C clients that wait for each answer
+                bench options: --drain-seconds S (wait for effects after a window, default max(120, 2×S)),
+                --idle-seconds S (30), --warmup N (20), --backlog N (relay backlog, 20000), --baseline-seconds S (5);
+                figures and PNG plots go to .hotel/bench-results.json and .hotel/bench-*.png
           dlq list [--all]    list dead letters of every service (needs `./hotel run` running)
           dlq replay <service> <id>...
                               produce chosen dead letters again to their source topic

@@ -20,6 +20,9 @@ public sealed class DevInbox : IAsyncDisposable
     public int SmtpPort { get; }
     public string Server { get; }
 
+    /// <summary>The watchdog shell; the server (maildev's node, or python) is its child.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The web inbox (maildev), or the Maildir folder (aiosmtpd).</summary>
     public string Where { get; }
 

@@ -17,6 +17,10 @@ public sealed class ServiceProcess
     public string Name { get; }
     public string LogFile { get; }
     public int Port { get; }
+
+    /// <summary>The service's process (the bench reads its CPU time from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     public Task Exited => _exited.Task;
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
     public bool FailedUnexpectedly => Exited.IsCompleted && !_stopping;

@@ -1,0 +1,56 @@
+using Hotel.Cli.Run;
+using Npgsql;
+
+namespace Hotel.Cli.Bench;
+
+/// <summary>
+/// Snapshots of the CPU time of everything the bench's stack runs, by what it is: each service process, the
+/// PostgreSQL backends by database (pid → database from <c>pg_stat_activity</c>), the postmaster with its
+/// background processes and the backends that exited ("postgres (other)"), this CLI process (relay, embedded
+/// broker, bench client) and the dev inbox server.
+/// </summary>
+public sealed class SuiteCpu(LocalStack stack)
+{
+    public const string Cli = "hotel CLI (relay, broker, bench client)";
+    public const string PostgresOther = "postgres (other)";
+
+    public async Task<ProcessCpu.Snapshot> TakeAsync()
+    {
+        var databases = await BackendDatabasesAsync();
+        var all = ProcessCpu.ReadAll();
+        var at = DateTime.UtcNow;
+        var snapshot = new Dictionary<(int, long), (string, double)>();
+        void Add(string group, ProcessCpu.ProcessTimes p) => snapshot[(p.Pid, p.StartTicks)] = (group, p.CpuSeconds);
+
+        foreach (var child in stack.Children)
+            foreach (var p in ProcessCpu.Tree(all, child.ProcessId)) Add(child.Name, p);
+        if (stack.Inbox is { } inbox)
+            foreach (var p in ProcessCpu.Tree(all, inbox.ProcessId)) Add($"inbox ({inbox.Server})", p);
+        if (all.TryGetValue(Environment.ProcessId, out var self)) Add(Cli, self);
+        if (PostmasterPid() is { } postmaster)
+            foreach (var p in ProcessCpu.Tree(all, postmaster))
+                Add(p.Pid != postmaster && databases.TryGetValue(p.Pid, out var db) ? $"postgres: {db}" : PostgresOther, p);
+        return new ProcessCpu.Snapshot(at, snapshot);
+    }
+
+    private int? PostmasterPid()
+    {
+        try
+        {
+            var first = File.ReadLines(Path.Combine(stack.Postgres.DataDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(first, out var pid) ? pid : null;
+        }
+        catch (IOException) { return null; }
+    }
+
+    private async Task<Dictionary<int, string>> BackendDatabasesAsync()
+    {
+        var map = new Dictionary<int, string>();
+        await using var conn = new NpgsqlConnection(stack.Postgres.AdminConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT pid, datname FROM pg_stat_activity WHERE datname IS NOT NULL", conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) map[reader.GetInt32(0)] = reader.GetString(1);
+        return map;
+    }
+}
