@@ -28,8 +28,9 @@ public static class BenchCommand
         var ports = ServiceCatalog.All.ToDictionary(s => s.Name, _ => EmbeddedPostgres.FreeTcpPort());
         var options = new LocalStack.Options(scratch, 0, Durable: true, ExternalKafka: null, s => ports[s.Name], EchoServiceOutput: false);
 
-        // Every benchmark booking pays with the same test card from one address: lift billing's velocity rules so none
-        // is held, and the API's per-client rate limit. Service processes inherit this environment.
+        // Bookings pay with a pool of test cards (a busy card costs billing's fraud screening more with every booking it
+        // has in the window) from one address: lift billing's velocity rules so none is held, and the API's per-client
+        // rate limit. Service processes inherit this environment.
         Environment.SetEnvironmentVariable("Fraud__MaxBookingsPerCard", "100000000");
         Environment.SetEnvironmentVariable("Fraud__MaxEmailsPerCard", "100000000");
         Environment.SetEnvironmentVariable("RateLimiting__Api__PermitLimit", "100000000");
@@ -44,7 +45,7 @@ public static class BenchCommand
             var bookingCs = stack.Postgres.ConnectionString("booking");
             using var http = LoadGenerator.NewClient(stack.UrlOf(stack.Services.Single(s => s.Name == "booking"), options.PortOf));
             var slots = await BookingSlots.LoadAsync(http, bookingCs);
-            var paymentMethodId = await TestCardAsync(stack, options.PortOf);
+            var paymentMethodIds = await Step($"Tokenising {TestCards} test cards", () => TestCardsAsync(stack, options.PortOf));
 
             var arrivals = new ConcurrentDictionary<Guid, DateTime>();
             using var listening = new CancellationTokenSource();
@@ -52,7 +53,7 @@ public static class BenchCommand
             var listener = Task.Run(() => KafkaReaders.Listen(eventsReader, arrivals, listening.Token));
 
             var cpu = new SuiteCpu(stack);
-            var runner = new BenchRunner(new LoadGenerator(http, paymentMethodId), slots, cpu, new SuiteEffects(stack), arrivals, TimeSpan.FromSeconds(settings.DrainSeconds));
+            var runner = new BenchRunner(new LoadGenerator(http, paymentMethodIds), slots, cpu, new SuiteEffects(stack), arrivals, TimeSpan.FromSeconds(settings.DrainSeconds));
             await Step($"Warm-up: {settings.WarmupBookings} bookings and their effects", async () => { await runner.WarmUpAsync(settings.WarmupBookings); return 0; });
             var (idlePercent, idleByProcess) = await Step($"Idle: CPU of the whole suite over {settings.IdleSeconds} s", () => IdleCpuAsync(cpu, settings.IdleSeconds));
             AnsiConsole.MarkupLineInterpolated($"  idle suite: {idlePercent:N1} % of one core");
@@ -153,15 +154,39 @@ public static class BenchCommand
         return result;
     }
 
-    /// <summary>A tokenised sandbox card that always succeeds (billing's 4242…), so billing charges every booking.</summary>
-    private static async Task<string> TestCardAsync(LocalStack stack, Func<ServiceDefinition, int> portOf)
+    private const int TestCards = 2000;
+
+    /// <summary>
+    /// Tokenised sandbox cards that always succeed (any Luhn-valid number that is not one of billing's failing test
+    /// cards), each a different number and so a different fingerprint, so billing charges every booking.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> TestCardsAsync(LocalStack stack, Func<ServiceDefinition, int> portOf)
     {
         var billing = stack.Services.FirstOrDefault(s => s.Name == "billing");
-        if (billing is null) return "pm_bench";
+        if (billing is null) return ["pm_bench"];
         using var http = new HttpClient { BaseAddress = new Uri(stack.UrlOf(billing, portOf)) };
-        using var response = await http.PostAsJsonAsync("/api/payment-methods",
-            new { number = "4242424242424242", expMonth = 12, expYear = DateTime.UtcNow.Year + 3, cvc = "123", holderName = "Bench Guest" });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var ids = new string[TestCards];
+        await Parallel.ForAsync(0, TestCards, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            using var response = await http.PostAsJsonAsync("/api/payment-methods",
+                new { number = CardNumber(i), expMonth = 12, expYear = DateTime.UtcNow.Year + 3, cvc = "123", holderName = "Bench Guest" }, ct);
+            response.EnsureSuccessStatusCode();
+            ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
+        });
+        return ids;
+    }
+
+    /// <summary>A 16-digit Visa-style number 424242…, different for each <paramref name="i"/>, with its Luhn check digit.</summary>
+    private static string CardNumber(int i)
+    {
+        var body = "424242" + i.ToString("D9");
+        var sum = 0;
+        for (var k = 0; k < body.Length; k++)
+        {
+            var d = body[body.Length - 1 - k] - '0';
+            if (k % 2 == 0) { d *= 2; if (d > 9) d -= 9; } // doubled: every second digit from the right, counting the check digit as first
+            sum += d;
+        }
+        return body + (10 - sum % 10) % 10;
     }
 }

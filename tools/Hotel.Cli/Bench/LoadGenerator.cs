@@ -20,7 +20,7 @@ public sealed record LoadResult(DateTime StartedAt, DateTime EndedAt, IReadOnlyL
 /// recorded late, and its latency counts from when it was due). Closed loop: a number of clients, each sending its
 /// next booking when the previous one was answered.
 /// </summary>
-public sealed class LoadGenerator(HttpClient booking, string paymentMethodId)
+public sealed class LoadGenerator(HttpClient booking, IReadOnlyList<string> paymentMethodIds)
 {
     private int _guests;
 
@@ -77,7 +77,7 @@ public sealed class LoadGenerator(HttpClient booking, string paymentMethodId)
                 checkIn = slot.CheckIn.ToString("yyyy-MM-dd"),
                 checkOut = slot.CheckIn.AddDays(1).ToString("yyyy-MM-dd"),
                 guest = new { name = $"Bench Guest {guest}", email = $"guest{guest}@bench.example" },
-                paymentMethodId,
+                paymentMethodId = paymentMethodIds[guest % paymentMethodIds.Count],
             });
             status = (int)response.StatusCode;
         }
