@@ -28,6 +28,9 @@ public sealed class NotificationsApp : IAsyncDisposable
     public HttpClient Client { get; }
     public string ConnectionString { get; }
 
+    /// <summary>The service's container, to run its handlers the way the consumer host does.</summary>
+    public IServiceProvider Services => _factory.Services;
+
     private NotificationsApp(string connectionString, string bootstrapServers, int smtpPort, ITestOutputHelper output, IReadOnlyDictionary<string, string> overrides)
     {
         ConnectionString = connectionString;
