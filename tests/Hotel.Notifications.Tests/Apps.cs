@@ -28,18 +28,22 @@ public sealed class NotificationsApp : IAsyncDisposable
     public HttpClient Client { get; }
     public string ConnectionString { get; }
 
-    private NotificationsApp(string connectionString, string bootstrapServers, int smtpPort, ITestOutputHelper output)
+    /// <summary>The service's container, to run its handlers the way the consumer host does.</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    private NotificationsApp(string connectionString, string bootstrapServers, int smtpPort, ITestOutputHelper output, IReadOnlyDictionary<string, string> overrides)
     {
         ConnectionString = connectionString;
         _factory = _root.WithWebHostBuilder(builder =>
         {
             foreach (var (key, value) in Settings(connectionString, bootstrapServers, smtpPort)) builder.UseSetting(key, value);
+            foreach (var (key, value) in overrides) builder.UseSetting(key, value);
             builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output)));
         });
         Client = _factory.CreateClient();
     }
 
-    /// <summary>The configuration tests run notifications with: short retry and poll intervals.</summary>
+    /// <summary>The configuration tests run notifications with: short retry intervals (the default poll, so no test leans on polling).</summary>
     public static Dictionary<string, string> Settings(string connectionString, string bootstrapServers, int smtpPort) => new()
     {
         ["Urls"] = "http://127.0.0.1:0", // never the documented port 5300, which a ./hotel run may hold
@@ -49,14 +53,14 @@ public sealed class NotificationsApp : IAsyncDisposable
         ["Smtp:Port"] = smtpPort.ToString(),
         ["Smtp:Timeout"] = "00:00:10",
         ["Notifications:AdminApiKey"] = AdminKey,
-        ["Notifications:Sender:PollInterval"] = "00:00:00.200",
         ["Notifications:Sender:RetryBaseDelay"] = "00:00:00.200",
         ["Notifications:Sender:RetryMaxDelay"] = "00:00:01",
         ["Notifications:Sender:Concurrency"] = SenderConcurrency.ToString(),
     };
 
-    public static async Task<NotificationsApp> StartAsync(InfraFixture infra, string bootstrapServers, int smtpPort, ITestOutputHelper output) =>
-        new(await infra.NewDatabaseAsync("notifications"), bootstrapServers, smtpPort, output);
+    public static async Task<NotificationsApp> StartAsync(InfraFixture infra, string bootstrapServers, int smtpPort, ITestOutputHelper output,
+        IReadOnlyDictionary<string, string> overrides) =>
+        new(await infra.NewDatabaseAsync("notifications"), bootstrapServers, smtpPort, output, overrides);
 
     public async Task<List<JsonElement>> EmailsAsync(string bookingReference) =>
         await Client.GetFromJsonAsync<List<JsonElement>>($"/api/emails?bookingReference={Uri.EscapeDataString(bookingReference)}") ?? [];

@@ -21,6 +21,9 @@ public abstract class NotificationsTestBase(InfraFixture infra, ITestOutputHelpe
     /// <summary>Whether the SMTP server runs from the start (false: the test starts it later).</summary>
     protected virtual bool SmtpUp => true;
 
+    /// <summary>Settings over <see cref="NotificationsApp.Settings"/> for this test class.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     /// <summary>Whether the notifications service starts in-process (false: the test runs it its own way).</summary>
     protected virtual bool StartNotifications => true;
 
@@ -30,7 +33,7 @@ public abstract class NotificationsTestBase(InfraFixture infra, ITestOutputHelpe
         foreach (var topic in new[] { "booking.events", "payment.events", "email.events" }) Kafka.CreateTopic(topic, 4);
         Events = new WireEvents(Kafka.BootstrapServers);
         Smtp = await SmtpSink.CreateAsync(start: SmtpUp);
-        if (StartNotifications) Notifications = await NotificationsApp.StartAsync(Infra, Kafka.BootstrapServers, Smtp.Port, Output);
+        if (StartNotifications) Notifications = await NotificationsApp.StartAsync(Infra, Kafka.BootstrapServers, Smtp.Port, Output, Settings);
     }
 
     protected async Task<BookingApp> BookingAsync(bool relay = true) =>

@@ -13,7 +13,9 @@ public sealed class BookingPlacedHandler(NotificationsDbContext db, MailLedger l
     {
         var e = context.Message;
         var ct = context.CancellationToken;
-        var booking = await db.Bookings.FirstOrDefaultAsync(b => b.BookingId == e.BookingId, ct);
+        // Find, not a query: an earlier event of this batch may have added the booking, unsaved.
+        var booking = await db.Bookings.FindAsync([e.BookingId], ct);
+        var isNew = booking is null;
         if (booking is null)
         {
             booking = new BookingView
@@ -41,7 +43,7 @@ public sealed class BookingPlacedHandler(NotificationsDbContext db, MailLedger l
         booking.Currency = e.Currency;
         booking.UpdatedAt = clock.GetUtcNow();
 
-        await GuestViews.TouchAsync(db, e.GuestEmail, e.GuestName, clock.GetUtcNow(), ct);
+        await GuestViews.TouchAsync(db, e.GuestEmail, e.GuestName, clock.GetUtcNow(), countBooking: isNew, ct);
         await ledger.EnqueueAsync(e, MailKind.Confirmation, e.BookingId, e.Reference, data: null, ct);
         await ledger.ReleaseAwaitingAsync(booking, ct);
     }
@@ -54,7 +56,7 @@ public sealed class BookingCancelledHandler(NotificationsDbContext db, MailLedge
     {
         var e = context.Message;
         var ct = context.CancellationToken;
-        var booking = await db.Bookings.FirstOrDefaultAsync(b => b.BookingId == e.BookingId, ct);
+        var booking = await db.Bookings.FindAsync([e.BookingId], ct); // sees a booking added earlier in this batch
         if (booking is null)
         {
             booking = new BookingView
@@ -72,7 +74,7 @@ public sealed class BookingCancelledHandler(NotificationsDbContext db, MailLedge
                 Currency = e.Currency,
             };
             db.Bookings.Add(booking);
-            await GuestViews.TouchAsync(db, e.GuestEmail, e.GuestName, clock.GetUtcNow(), ct);
+            await GuestViews.TouchAsync(db, e.GuestEmail, e.GuestName, clock.GetUtcNow(), countBooking: true, ct);
         }
         booking.Status = BookingViewStatus.Cancelled;
         booking.CancelledAt = e.CancelledAt;
@@ -86,17 +88,21 @@ public sealed class BookingCancelledHandler(NotificationsDbContext db, MailLedge
 
 internal static class GuestViews
 {
-    public static async Task TouchAsync(NotificationsDbContext db, string email, string name, DateTimeOffset now, CancellationToken ct)
+    /// <param name="countBooking">
+    /// Whether the booking is new to the view: a booking first seen through its cancellation, or an event
+    /// applied again after the inbox was cleared, must not count twice.
+    /// </param>
+    public static async Task TouchAsync(NotificationsDbContext db, string email, string name, DateTimeOffset now, bool countBooking, CancellationToken ct)
     {
         var key = email.Trim().ToLowerInvariant();
-        var guest = db.Guests.Local.FirstOrDefault(g => g.Email == key) ?? await db.Guests.FirstOrDefaultAsync(g => g.Email == key, ct);
+        var guest = await db.Guests.FindAsync([key], ct); // the tracker first: a guest added earlier in this batch
         if (guest is null)
         {
             guest = new GuestView { Email = key, Name = name };
             db.Guests.Add(guest);
         }
         guest.Name = name;
-        guest.Bookings++;
+        if (countBooking) guest.Bookings++;
         guest.LastSeenAt = now;
     }
 }

@@ -103,6 +103,8 @@ public sealed class MailComposer(MailTemplates templates, ReceiptPdf pdf)
         }
     }
 
+    // ASCII punctuation ("-", "****"), so that a receipt whose guest data is ASCII is written in Helvetica and
+    // embeds no font (embedding parses the whole TrueType file on every receipt).
     private byte[] ReceiptPdfOf(BookingView booking, PaymentCapturedIntegrationEvent captured, IReadOnlyDictionary<string, string> values) =>
         pdf.Write("Receipt",
         [
@@ -110,9 +112,9 @@ public sealed class MailComposer(MailTemplates templates, ReceiptPdf pdf)
             new("Guest", booking.GuestName),
             new("Hotel", booking.HotelName),
             new("Room", booking.RoomTypeName),
-            new("Stay", $"{values["checkIn"]} – {values["checkOut"]} ({booking.Nights} night(s))"),
+            new("Stay", $"{values["checkIn"]} - {values["checkOut"]} ({booking.Nights} night(s))"),
             new("Amount paid", Money(captured.Amount, captured.Currency)),
-            new("Card", $"{captured.Brand} •••• {captured.Last4}"),
+            new("Card", $"{captured.Brand} **** {captured.Last4}"),
             new("Paid at", Time(captured.CapturedAt)),
             new("Payment reference", captured.GatewayReference),
         ], "Thank you for staying with us. This receipt was issued electronically.");

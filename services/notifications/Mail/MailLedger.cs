@@ -20,8 +20,7 @@ public sealed class MailLedger(NotificationsDbContext db, TimeProvider clock)
             || await db.Emails.AnyAsync(e => e.EventId == eventId && e.Kind == kind, ct))
             return;
 
-        var booking = db.Bookings.Local.FirstOrDefault(b => b.BookingId == bookingId)
-            ?? await db.Bookings.FirstOrDefaultAsync(b => b.BookingId == bookingId, ct);
+        var booking = await db.Bookings.FindAsync([bookingId], ct); // the tracker first: a booking added earlier in this batch
         var now = clock.GetUtcNow();
         db.Emails.Add(new Email
         {
@@ -43,9 +42,14 @@ public sealed class MailLedger(NotificationsDbContext db, TimeProvider clock)
     /// <summary>Mails that arrived before their booking become ready now that it is in the view.</summary>
     public async Task ReleaseAwaitingAsync(BookingView booking, CancellationToken ct)
     {
-        var waiting = await db.Emails
+        // The database's waiting entries, and those added earlier in this batch and not saved yet. A loaded entry
+        // is the tracked instance (identity resolution), so its status is checked again as the tracker has it.
+        await db.Emails
             .Where(e => e.BookingId == booking.BookingId && e.Status == EmailStatus.AwaitingBooking)
-            .ToListAsync(ct);
+            .LoadAsync(ct);
+        var waiting = db.Emails.Local
+            .Where(e => e.BookingId == booking.BookingId && e.Status == EmailStatus.AwaitingBooking)
+            .ToList();
         var now = clock.GetUtcNow();
         foreach (var email in waiting)
         {

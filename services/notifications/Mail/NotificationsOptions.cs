@@ -25,8 +25,11 @@ public sealed class NotificationsOptions
 /// <summary>Section <c>Notifications:Sender</c>: how the background sender works the pending mail.</summary>
 public sealed class SenderOptions
 {
-    /// <summary>How often the ledger is looked at when nothing signals new mail (retries fall due, other instances).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Longest sleep of an idle worker. Commits in this process that make mail due wake it at once, and it wakes
+    /// for the next retry by itself; the poll is only for mail that other instances make due.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Wait after the first failed attempt (outage, 4xx); doubles per attempt up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);

@@ -3,6 +3,7 @@ namespace Hotel.Notifications.Sending;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Hotel.Eventing.Outbox;
+using Hotel.Notifications.Bookings;
 using Hotel.Notifications.Infrastructure;
 using Hotel.Notifications.IntegrationEvents;
 using Hotel.Notifications.Mail;
@@ -18,7 +19,8 @@ using MimeKit;
 /// SMTP server, then marked sent together with its <c>EmailSent</c> outbox row. Outages and 4xx replies
 /// leave it pending with a later attempt time (exponential backoff, no limit: nothing is lost); a 5xx
 /// reply marks it failed. A crash between the server's accept and the commit re-sends it later with the
-/// same Message-ID.
+/// same Message-ID. A worker with nothing due commits nothing and sleeps until a commit made mail due
+/// (<see cref="MailSignal"/>), the next retry falls due, or the poll interval passes.
 /// </summary>
 public sealed class MailSender(
     IServiceScopeFactory scopes,
@@ -52,10 +54,10 @@ public sealed class MailSender(
         while (!ct.IsCancellationRequested)
         {
             var wake = signal.Next; // before looking: a commit from here on wakes this worker
-            bool worked;
+            TimeSpan? idle;
             try
             {
-                worked = await SendNextAsync(client, ct);
+                idle = await SendNextAsync(client, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -66,23 +68,25 @@ public sealed class MailSender(
                 // The database is unreachable, or the like: nothing was marked; try again after a pause.
                 logger.LogError(e, "The mail sender could not work the ledger; retrying");
                 await DisconnectAsync(client);
-                worked = false;
+                idle = _sender.RetryBaseDelay;
             }
-            if (worked) continue;
+            if (idle is not { } wait) continue; // an entry was attempted: there may be more
             bool signalled;
-            try { signalled = await MailSignal.WaitAsync(wake, _sender.PollInterval, ct); }
+            try { signalled = await MailSignal.WaitAsync(wake, wait, ct); }
             catch (OperationCanceledException) { break; }
-            if (!signalled) await DisconnectAsync(client); // idle for a whole poll interval: do not hold the connection
+            if (!signalled) await DisconnectAsync(client); // idle until a timer: do not hold the connection
         }
         await DisconnectAsync(client);
     }
 
-    /// <returns>true when an entry was attempted (there may be more), false when nothing was due.</returns>
-    private async Task<bool> SendNextAsync(SmtpClient client, CancellationToken ct)
+    /// <returns>
+    /// null when an entry was attempted (there may be more); otherwise how long to sleep unless signalled: until the
+    /// next pending entry falls due, at most <see cref="SenderOptions.PollInterval"/> (for mail other instances add).
+    /// </returns>
+    private async Task<TimeSpan?> SendNextAsync(SmtpClient client, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        var composer = scope.ServiceProvider.GetRequiredService<MailComposer>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var email = await db.Emails
@@ -90,11 +94,26 @@ public sealed class MailSender(
             .SingleOrDefaultAsync(ct);
         if (email is null)
         {
-            await transaction.CommitAsync(ct);
-            return false;
+            // Due entries locked by other workers are theirs; a later one is a retry waiting out its backoff.
+            var nextDue = await db.Emails
+                .Where(e => e.Status == EmailStatus.Pending && e.NextAttemptAt > now)
+                .MinAsync(e => (DateTimeOffset?)e.NextAttemptAt, ct);
+            await transaction.RollbackAsync(ct); // nothing was changed: nothing to commit
+            var untilDue = nextDue is { } due ? due - now : _sender.PollInterval;
+            return untilDue < _sender.PollInterval ? untilDue : _sender.PollInterval;
         }
 
         var booking = await db.Bookings.SingleAsync(b => b.BookingId == email.BookingId, ct);
+        var composer = scope.ServiceProvider.GetRequiredService<MailComposer>();
+        await AttemptAsync(client, db, composer, email, booking, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return null;
+    }
+
+    /// <summary>Hands one entry to the SMTP server and records the outcome on it (sent, failed for good, or retry later).</summary>
+    private async Task AttemptAsync(SmtpClient client, NotificationsDbContext db, MailComposer composer, Email email, BookingView booking, CancellationToken ct)
+    {
         email.Attempts++;
         try
         {
@@ -114,7 +133,7 @@ public sealed class MailSender(
             Sent.Add(1, new KeyValuePair<string, object?>("hotel.mail.kind", email.Kind.ToString()));
             Latency.Record((sentAt - (email.EventOccurredAt ?? email.CreatedAt)).TotalMilliseconds,
                 new KeyValuePair<string, object?>("hotel.mail.kind", email.Kind.ToString()));
-            logger.LogInformation("Sent {Kind} for {Reference} to {To} ({MessageId}, attempt {Attempt})",
+            logger.LogDebug("Sent {Kind} for {Reference} to {To} ({MessageId}, attempt {Attempt})",
                 email.Kind, email.BookingReference, email.To, email.MessageId, email.Attempts);
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
@@ -135,9 +154,6 @@ public sealed class MailSender(
                 email.Attempts, email.Kind, email.BookingReference, email.LastError, delay);
             if (e is not SmtpCommandException) await DisconnectAsync(client);
         }
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return true;
     }
 
     private TimeSpan Backoff(int attempts)

@@ -1,10 +1,7 @@
 namespace Hotel.Notifications.Sending;
 
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-
 /// <summary>
-/// Wakes every sender worker as soon as something committed to the database, instead of at their next poll.
+/// Wakes every sender worker as soon as a commit made mail due, instead of at their next poll.
 /// A worker takes <see cref="Next"/> before it looks for work, so a commit in between is never missed.
 /// </summary>
 public sealed class MailSignal
@@ -28,21 +25,5 @@ public sealed class MailSignal
         {
             return false;
         }
-    }
-}
-
-/// <summary>Signals <see cref="MailSignal"/> after every commit of the notifications DbContext (explicit or SaveChanges').</summary>
-public sealed class MailSignalInterceptor(MailSignal signal) : DbTransactionInterceptor, ISaveChangesInterceptor
-{
-    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        signal.Notify();
-        return Task.CompletedTask;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        signal.Notify();
-        return ValueTask.FromResult(result);
     }
 }
