@@ -2,6 +2,7 @@ namespace Hotel.Billing.Infrastructure;
 
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Hotel.ServiceDefaults;
 
 /// <summary>For <c>dotnet ef migrations add</c>: builds the model without starting the service or a database.</summary>
 public sealed class BillingDbContextFactory : IDesignTimeDbContextFactory<BillingDbContext>
@@ -18,5 +19,5 @@ public static class BillingDatabase
 {
     /// <summary>The one place the provider and naming convention are chosen, for runtime and design time alike.</summary>
     public static DbContextOptionsBuilder UseBillingDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(ServiceDatabase.ConnectionString(connectionString)).UseSnakeCaseNamingConvention();
 }

@@ -4,6 +4,7 @@ using Hotel.CustomerCare.View;
 using Hotel.Eventing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Hotel.ServiceDefaults;
 
 /// <summary>Customer care's own database: the view (guests, bookings, timeline), inbox and dead letters.</summary>
 public sealed class CustomerCareDbContext(DbContextOptions<CustomerCareDbContext> options) : DbContext(options)
@@ -75,7 +76,7 @@ public sealed class CustomerCareDbContext(DbContextOptions<CustomerCareDbContext
 public static class CustomerCareDatabase
 {
     public static DbContextOptionsBuilder UseCustomerCareDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(ServiceDatabase.ConnectionString(connectionString)).UseSnakeCaseNamingConvention();
 }
 
 /// <summary>For <c>dotnet ef migrations add</c>: builds the model without a database.</summary>

@@ -73,7 +73,7 @@ public sealed class DevInbox : IAsyncDisposable
             return null;
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90); // node starts slowly on a busy machine
         while (!await AcceptsAsync(smtpPort, ct))
         {
             if (inbox._process.HasExited || DateTime.UtcNow > deadline)
