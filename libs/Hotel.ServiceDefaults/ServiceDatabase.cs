@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Hotel.ServiceDefaults;
@@ -12,11 +13,14 @@ public static class ServiceDatabase
     /// Automatic preparation: the same few statements run for every event, so PostgreSQL parses and plans
     /// them once per connection instead of every time.
     /// </summary>
+    /// <remarks>Remembered per input: a DbContext's options are built for every scope.</remarks>
     public static string ConnectionString(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString)
+        Tuned.GetOrAdd(connectionString, static cs => new NpgsqlConnectionStringBuilder(cs)
         {
             NoResetOnClose = true,
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
-        }.ConnectionString;
+        }.ConnectionString);
+
+    private static readonly ConcurrentDictionary<string, string> Tuned = new(StringComparer.Ordinal);
 }
