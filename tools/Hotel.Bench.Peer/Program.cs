@@ -10,6 +10,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 var role = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null;
+if (args.Contains("--help") || args.Contains("-h")) role = "help";
 try
 {
     switch (role)

@@ -12,6 +12,8 @@ public static class Usage
           test                run every test (installs what is missing)
           bench [--bookings N] [--concurrency N]
                               drive bookings through the pipeline and print throughput and latency
+          bench-peer [--rates 250,500,…] [--step-seconds 15] [--peer-tuned]
+                              the minimal flow, ours beside Wolverine at the same offered rates (--help for all options)
           dlq list [--all]    list dead letters of every service (needs `./hotel run` running)
           dlq replay <service> <id>...
                               produce chosen dead letters again to their source topic
