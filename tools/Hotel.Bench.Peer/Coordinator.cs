@@ -23,7 +23,8 @@ public static class Coordinator
         if (settings.PeerTuned) sides.Add(BenchSide.Peer(tuned: true));
 
         Console.WriteLine($"Minimal flow, ours beside Wolverine: {settings.Writers} open-loop writers, {settings.StepSeconds:N0} s steps at "
-            + $"{string.Join(", ", settings.Rates)} events/s; {Environment.ProcessorCount} cores. Logs in {logs}");
+            + $"{string.Join(", ", settings.Rates)} events/s; {Environment.ProcessorCount} cores, load average {LoadAverage()}. Logs in {logs}");
+        Console.WriteLine("'others': CPU that every other process of the machine used during the step (% of one core); figures are only comparable when it is low.");
         try
         {
             await using var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(scratch, "pg"), durable: true, ct: ct);
@@ -39,7 +40,7 @@ public static class Coordinator
                 var step = 0;
                 foreach (var side in sides) await RunStepAsync(side, postgres, cpu, settings, step, Math.Min(200, settings.Rates[0]), seconds: 3, ct);
                 Console.WriteLine();
-                Console.WriteLine($"{"side",-14} {"offered",8} {"commit/s",9} {"applied/s",9} {"p50 ms",8} {"p99 ms",8} {"CPU ms/ev",9}  kept up  (CPU ms per event by process)");
+                Console.WriteLine($"{"side",-14} {"offered",8} {"commit/s",9} {"applied/s",9} {"p50 ms",8} {"p99 ms",8} {"CPU ms/ev",9}  kept up  others  (CPU ms per event by process)");
                 foreach (var rate in settings.Rates)
                 {
                     step++;
@@ -71,6 +72,7 @@ public static class Coordinator
         {
             ["generatedAt"] = DateTimeOffset.UtcNow,
             ["processorCount"] = Environment.ProcessorCount,
+            ["loadAverageAtEnd"] = LoadAverage(),
             ["settings"] = new { settings.Rates, settings.StepSeconds, settings.Writers, settings.DrainSeconds, settings.PeerTuned, settings.KeepGoing },
             ["ours"] = results["ours"],
             ["peer"] = results["peer"],
@@ -86,6 +88,8 @@ public static class Coordinator
     {
         var processes = new Dictionary<string, int>(side.Processes) { [Broker] = Environment.ProcessId };
         var before = cpu.Sample(processes);
+        var machineBefore = CpuSampler.MachineBusyMs();
+        var wall = Stopwatch.StartNew();
         await side.Writer.SendAsync(ChildProtocol.StepCommand(step, rate, seconds, settings.Writers));
         var load = ChildProtocol.ParseDone(await side.Writer.ReadLineAsync(ChildProtocol.Done, TimeSpan.FromSeconds(seconds + 120)));
         var writerCs = postgres.ConnectionString(side.WriterDatabase);
@@ -95,8 +99,11 @@ public static class Coordinator
             .Where(u => processes.ContainsKey(u.Key) || u.Key == CpuSampler.PostgresShared
                 || u.Key == CpuSampler.PostgresOf(side.WriterDatabase) || u.Key == CpuSampler.PostgresOf(side.ConsumerDatabase))
             .ToDictionary(u => u.Key, u => u.Value);
-        return await StepMeasurement.MeasureAsync(writerCs, consumerCs, step, rate, seconds, load, used, ct);
+        var others = (CpuSampler.MachineBusyMs() - machineBefore - used.Values.Sum()) / wall.Elapsed.TotalMilliseconds * 100;
+        return await StepMeasurement.MeasureAsync(writerCs, consumerCs, step, rate, seconds, load, used, Math.Max(0, others), ct);
     }
+
+    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     /// <summary>Ours ÷ peer: sustained rates, and latency and CPU at the highest rate both kept up with.</summary>
     private static Dictionary<string, double?> Ratios(SideFigures ours, SideFigures peer)
@@ -120,7 +127,7 @@ public static class Coordinator
     {
         static string Ms(double? v) => v is { } x ? x.ToString("N1") : "—";
         var byProcess = string.Join(", ", f.CpuMsPerEventByProcess.Where(c => c.Value >= 0.005).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:F2}"));
-        Console.WriteLine($"{side.Name,-14} {f.Offered,8:N0} {f.CommittedPerSecond,9:N0} {f.AppliedPerSecond,9:N0} {Ms(f.P50Ms),8} {Ms(f.P99Ms),8} {f.CpuMsPerEvent,9:F2}  {(f.KeptUp ? "yes" : "no "),-7}  ({byProcess})");
+        Console.WriteLine($"{side.Name,-14} {f.Offered,8:N0} {f.CommittedPerSecond,9:N0} {f.AppliedPerSecond,9:N0} {Ms(f.P50Ms),8} {Ms(f.P99Ms),8} {f.CpuMsPerEvent,9:F2}  {(f.KeptUp ? "yes" : "no "),-7}  {f.OtherProcessesCpuPercent,4:N0} %  ({byProcess})");
         if (f.Why is not null) Console.WriteLine($"{"",-14} └ {f.Why}");
     }
 

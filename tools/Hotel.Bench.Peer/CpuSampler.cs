@@ -32,6 +32,15 @@ public sealed class CpuSampler(string postgresDataDirectory, IReadOnlyCollection
         return sample;
     }
 
+    /// <summary>Busy CPU milliseconds of the whole machine so far (every core, from the first line of /proc/stat).</summary>
+    public static double MachineBusyMs()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // cpu user nice system idle iowait irq softirq steal …: all but idle and iowait are busy.
+        var busy = new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(fields[i]));
+        return busy * MsPerTick;
+    }
+
     /// <summary>What each entry used between two samples.</summary>
     public static Dictionary<string, double> Difference(Dictionary<string, double> before, Dictionary<string, double> after) =>
         after.ToDictionary(a => a.Key, a => Math.Max(0, a.Value - before.GetValueOrDefault(a.Key)));

@@ -1,6 +1,10 @@
 namespace Hotel.Bench.Peer;
 
-/// <summary>One load step of one side. Latencies are commit → applied, both PostgreSQL commit timestamps.</summary>
+/// <summary>
+/// One load step of one side. Latencies are commit → applied, both PostgreSQL commit timestamps.
+/// <see cref="OtherProcessesCpuPercent"/>: what everything but this side used meanwhile (% of one core), the noise
+/// of a shared machine.
+/// </summary>
 public sealed record StepFigures(
     int Step,
     double Offered,
@@ -17,6 +21,7 @@ public sealed record StepFigures(
     int BacklogAtEnd,
     double CpuMsPerEvent,
     Dictionary<string, double> CpuMsPerEventByProcess,
+    double OtherProcessesCpuPercent,
     bool KeptUp,
     string? Why);
 

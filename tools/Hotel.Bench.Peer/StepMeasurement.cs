@@ -24,7 +24,7 @@ public static class StepMeasurement
     }
 
     public static async Task<StepFigures> MeasureAsync(string writerCs, string consumerCs, int step, double offered, double seconds,
-        LoadResult load, Dictionary<string, double> cpuMs, CancellationToken ct)
+        LoadResult load, Dictionary<string, double> cpuMs, double otherCpuPercent, CancellationToken ct)
     {
         var commits = await CommitTimesAsync(writerCs, $"SELECT id, pg_xact_commit_timestamp(xmin) FROM {BenchTables.Bookings} WHERE step = $1", step, ct);
         var applied = await CommitTimesAsync(consumerCs, $"SELECT booking_id, pg_xact_commit_timestamp(xmin) FROM {BenchTables.Applied} WHERE step = $1", step, ct);
@@ -61,7 +61,7 @@ public static class StepMeasurement
         return new StepFigures(step, offered, committedPerSecond, appliedPerSecond, commits.Count, latencies.Length, load.Failed, load.NotSent,
             Percentile(50), p99, latencies.Length == commits.Count && latencies.Length > 0 ? latencies[^1] : null,
             backlogHalf, backlogEnd,
-            cpuMs.Values.Sum() / events, cpuMs.ToDictionary(c => c.Key, c => c.Value / events),
+            cpuMs.Values.Sum() / events, cpuMs.ToDictionary(c => c.Key, c => c.Value / events), otherCpuPercent,
             why.Count == 0, why.Count == 0 ? null : string.Join("; ", why));
     }
 
