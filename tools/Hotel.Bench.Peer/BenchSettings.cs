@@ -19,7 +19,7 @@ public sealed record BenchSettings(
           consumer applying it exactly once) with this project's outbox + relay + consumer host, and with Wolverine,
           on one durable PostgreSQL and one embedded broker, at the same open-loop offered rates.
           --peer-tuned   also run Wolverine tuned for latency (outgoing batch timeout 2 ms instead of 250 ms)
-          --keep-going   keep stepping a side up after a step it did not keep up with (default: it stops there)
+          --keep-going   keep stepping a side up after it missed two steps in a row (default: it stops there)
           --data         where the scratch cluster, logs and bench-peer-results.json go (default $HOTEL_DATA or ./.hotel)
         """;
 

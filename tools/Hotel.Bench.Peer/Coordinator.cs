@@ -12,6 +12,7 @@ public static class Coordinator
 {
     private const int Partitions = 8; // as the suite's topics (ServiceCatalog.Partitions)
     private const string Broker = "broker (this process)";
+    private const double WarmUpSeconds = 10;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static async Task<int> RunAsync(BenchSettings settings, CancellationToken ct)
@@ -36,9 +37,9 @@ public static class Coordinator
                 foreach (var side in sides) await side.StartAsync(postgres, kafka.BootstrapServers, logs);
                 var cpu = new CpuSampler(postgres.DataDirectory, sides.SelectMany(s => new[] { s.WriterDatabase, s.ConsumerDatabase }).ToList());
 
-                // Warm-up (JIT, Wolverine's code generation, consumer group joins); not reported.
+                // Warm-up (JIT tiering, Wolverine's code generation, consumer group joins); not reported.
                 var step = 0;
-                foreach (var side in sides) await RunStepAsync(side, postgres, cpu, settings, step, Math.Min(200, settings.Rates[0]), seconds: 3, ct);
+                foreach (var side in sides) await RunStepAsync(side, postgres, cpu, settings, step, Math.Min(200, settings.Rates[0]), WarmUpSeconds, ct);
                 Console.WriteLine();
                 Console.WriteLine($"{"side",-14} {"offered",8} {"commit/s",9} {"applied/s",9} {"p50 ms",8} {"p99 ms",8} {"CPU ms/ev",9}  kept up  others  (CPU ms per event by process)");
                 foreach (var rate in settings.Rates)
@@ -49,7 +50,8 @@ public static class Coordinator
                         var figures = await RunStepAsync(side, postgres, cpu, settings, step, rate, settings.StepSeconds, ct);
                         side.Steps.Add(figures);
                         Print(side, figures);
-                        if (!figures.KeptUp && !settings.KeepGoing) side.Active = false;
+                        // Two misses in a row end a side (one may be the noise of a shared machine), unless --keep-going.
+                        if (!settings.KeepGoing && side.Steps.Count >= 2 && side.Steps.TakeLast(2).All(f => !f.KeptUp)) side.Active = false;
                     }
                     if (!sides.Any(s => s.Active)) break;
                 }
