@@ -13,6 +13,7 @@ try
         "relay" => await RelayCommand.RunAsync(rest),
         "dlq" => await DlqCommand.RunAsync(rest),
         "bench" => await BenchCommand.RunAsync(rest),
+        "bench-peer" => await PeerCommand.RunAsync(rest),
         "rebuild-view" => await RebuildViewCommand.RunAsync(rest),
         "help" or "--help" or "-h" => Usage.Print(),
         _ => Usage.Fail($"Unknown command '{command}'."),

@@ -22,6 +22,8 @@ public static class Usage
                 bench options: --drain-seconds S (wait for effects after a window, default max(120, 2×S)),
                 --idle-seconds S (30), --warmup N (20), --backlog N (relay backlog, 20000), --baseline-seconds S (5);
                 figures and PNG plots go to .hotel/bench-results.json and .hotel/bench-*.png
+          bench-peer [--rates 250,500,…] [--step-seconds 15] [--peer-tuned]
+                              the minimal flow, ours beside Wolverine at the same offered rates (--help for all options)
           dlq list [--all]    list dead letters of every service (needs `./hotel run` running)
           dlq replay <service> <id>...
                               produce chosen dead letters again to their source topic
