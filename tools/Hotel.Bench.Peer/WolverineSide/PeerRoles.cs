@@ -12,8 +12,8 @@ namespace Hotel.Bench.Peer.WolverineSide;
 /// The peer: the same flow built with Wolverine the way its documentation recommends — EF Core outbox
 /// on PostgreSQL (<c>IDbContextOutbox&lt;T&gt;</c>), the Kafka transport, a durable inbox and transactional
 /// middleware on the consumer. Defaults otherwise, except what the embedded broker needs: topics are
-/// created by the coordinator (no <c>AutoProvision()</c>), KIP-848 groups, and fetch.wait.max.ms=10, the
-/// same consumer setting our side uses (the mock holds an empty fetch for all of it).
+/// created by the coordinator (no <c>AutoProvision()</c>), KIP-848 groups, and our side's fetch.wait.max.ms
+/// (<see cref="Hotel.Eventing.Kafka.KafkaOptions.FetchWaitMaxMs"/>), the same consumer setting (the mock holds an empty fetch for all of it).
 /// </summary>
 public static class PeerRoles
 {
@@ -80,7 +80,7 @@ public static class PeerRoles
             .ConfigureConsumers(c =>
             {
                 c.GroupId = opts.ServiceName;
-                c.FetchWaitMaxMs = 10;
+                c.FetchWaitMaxMs = new Hotel.Eventing.Kafka.KafkaOptions().FetchWaitMaxMs;
             });
     }
 }

@@ -98,7 +98,7 @@ public static class BenchCommand
                 EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.BookingEvents)),
                 EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ConfirmationMail)),
                 EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ReceiptMail)),
-                baselines, reference.Figures, runs.Select(r => r.Figures).ToList(), plots.Select(Path.GetFileName).ToList()!, Peer: null);
+                baselines, reference.Figures, runs.Select(r => r.Figures).ToList(), plots.Select(Path.GetFileName).ToList()!, Peer: await LatestPeerFiguresAsync(dataDirectory));
             var resultsFile = Path.Combine(dataDirectory, "bench-results.json");
             await File.WriteAllTextAsync(resultsFile, results.ToJson());
             AnsiConsole.MarkupLineInterpolated($"Figures also in {resultsFile}; plots: {string.Join(", ", plots.Select(Path.GetFileName))}");
@@ -152,6 +152,20 @@ public static class BenchCommand
         var result = await work();
         AnsiConsole.MarkupLineInterpolated($"[green]✓[/] {title} [grey]({sw.Elapsed.TotalSeconds:N1} s)[/]");
         return result;
+    }
+
+    /// <summary>
+    /// The figures of the last <c>./hotel bench-peer</c> (the minimal flow, ours beside Wolverine: its own run, not this
+    /// one), or null when it has not been run here.
+    /// </summary>
+    private static async Task<JsonElement?> LatestPeerFiguresAsync(string dataDirectory)
+    {
+        var file = Path.Combine(dataDirectory, "bench-peer-results.json");
+        if (!File.Exists(file)) return null;
+        AnsiConsole.MarkupLineInterpolated($"Peer figures (./hotel bench-peer, {File.GetLastWriteTimeUtc(file):yyyy-MM-dd HH:mm} UTC) included from {file}");
+        await using var stream = File.OpenRead(file);
+        using var document = await JsonDocument.ParseAsync(stream);
+        return document.RootElement.Clone();
     }
 
     private const int TestCards = 2000;

@@ -6,8 +6,8 @@ namespace Hotel.Cli.Bench;
 /// <summary>
 /// <c>bench-results.json</c>. The top-level figures come from the reference window: the <c>--rate</c> or
 /// <c>--bookings</c> run, or under <c>--find-max</c> the step at the sustained rate (the lowest step when none was
-/// sustained). <see cref="Peer"/> is where the figures of a peer implementation of the minimal flow go, measured by a
-/// separate bench-only project; null until one provides them.
+/// sustained). <see cref="Peer"/> holds the figures of the last <c>./hotel bench-peer</c> (the minimal flow, ours beside
+/// Wolverine, measured by the bench-only project in a run of its own), null when it has not been run.
 /// </summary>
 public sealed record BenchResults(
     DateTime MeasuredAt,
