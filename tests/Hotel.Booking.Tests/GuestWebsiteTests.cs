@@ -213,7 +213,10 @@ public sealed class GuestWebsiteTests(InfraFixture infra, ITestOutputHelper outp
     {
         try
         {
-            await page.WaitForURLAsync("**/bookings/HTL-*");
+            // Committed navigation is enough: the callers wait for what they read. The load event can lag behind
+            // the page (a live-status stream opening as it loads), and waiting for it once timed out here.
+            await page.WaitForURLAsync("**/bookings/HTL-*", new() { WaitUntil = WaitUntilState.Commit });
+            await page.WaitForSelectorAsync("#live-status");
         }
         catch (TimeoutException)
         {
