@@ -15,7 +15,7 @@ namespace Hotel.Eventing.Consuming;
 /// <c>&lt;topic&gt;.dlq</c> with the error, source and consumer group in its headers.
 /// </summary>
 internal sealed class DeadLetterWriter<TDbContext>(
-    IServiceScopeFactory scopes, KafkaOptions kafka, string groupId, string clientId, ILogger logger) : IDisposable
+    IServiceScopeFactory scopes, KafkaOptions kafka, EventConsumerOptions options, string clientId, ILogger logger) : IDisposable
     where TDbContext : DbContext
 {
     private const int MaxHeaderErrorLength = 2000;
@@ -61,7 +61,7 @@ internal sealed class DeadLetterWriter<TDbContext>(
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 logger.LogError(e, "Could not record the dead letter for {TopicPartitionOffset} (attempt {Attempt}); retrying", result.TopicPartitionOffset, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(attempt, 8)), 30_000)), ct);
+                await Task.Delay(options.Backoff(Math.Min(attempt, 8)), ct);
             }
         }
 
@@ -99,7 +99,7 @@ internal sealed class DeadLetterWriter<TDbContext>(
         if (original is not null)
             foreach (var header in original)
                 if (!DeadLetterHeaders.All.Contains(header.Key)) headers.Add(header.Key, header.GetValueBytes());
-        headers.Add(DeadLetterHeaders.ConsumerGroup, Encoding.UTF8.GetBytes(groupId));
+        headers.Add(DeadLetterHeaders.ConsumerGroup, Encoding.UTF8.GetBytes(options.GroupId));
         return headers;
     }
 
@@ -107,7 +107,7 @@ internal sealed class DeadLetterWriter<TDbContext>(
         _producer ??= new ProducerBuilder<string?, string?>(kafka.ProducerConfig(clientId + "-dlq"))
             .SetLogHandler((_, message) => KafkaLogging.Forward(logger, message))
             .SetErrorHandler((_, error) => logger.Log(error.IsFatal ? LogLevel.Critical : LogLevel.Warning,
-                "Kafka dead-letter producer {Group}: {Code} {Reason}", groupId, error.Code, error.Reason))
+                "Kafka dead-letter producer {Group}: {Code} {Reason}", options.GroupId, error.Code, error.Reason))
             .Build();
 
     private static string Describe(Exception error)

@@ -79,7 +79,7 @@ internal sealed class EventBatchApplier<TDbContext>(
                     await deadLetters.WriteAsync(message.Result, message.EventId, message.EventType, e, attempt, ct);
                     return ApplyOutcome.DeadLettered;
                 }
-                var delay = TimeSpan.FromMilliseconds(Math.Min(options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), 30_000));
+                var delay = options.Backoff(attempt);
                 logger.LogWarning(e, "Attempt {Attempt}/{MaxAttempts} of {EventType} {EventId} at {TopicPartitionOffset} failed; retrying in {Delay} ms",
                     attempt, options.MaxAttempts, message.EventType, message.EventId, message.Result.TopicPartitionOffset, delay.TotalMilliseconds);
                 await Task.Delay(delay, ct);

@@ -45,6 +45,10 @@ public sealed record EventConsumerOptions
     /// <summary>How often the consumer-lag gauge is refreshed (default 1 s).</summary>
     public TimeSpan LagInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The wait after failed attempt <paramref name="attempt"/>: RetryBaseDelay doubled per attempt, at most 30 s.</summary>
+    public TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), 30_000));
+
     /// <summary>How long one poll blocks when there is nothing to read (default 500 ms; a message ends it at once).</summary>
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 }

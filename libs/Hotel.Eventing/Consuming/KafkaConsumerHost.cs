@@ -41,7 +41,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         _kafka = kafka.Value;
         _logger = logger;
         _clientId = options.ClientId ?? $"{options.GroupId}-{Environment.MachineName}";
-        _deadLetters = new DeadLetterWriter<TDbContext>(scopes, _kafka, options.GroupId, _clientId, logger);
+        _deadLetters = new DeadLetterWriter<TDbContext>(scopes, _kafka, options, _clientId, logger);
         _applier = new EventBatchApplier<TDbContext>(scopes, options, _deadLetters, logger);
     }
 
