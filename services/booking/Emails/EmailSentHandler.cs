@@ -2,6 +2,7 @@ namespace Hotel.Booking.Emails;
 
 using Hotel.Booking.Infrastructure;
 using Hotel.Booking.IntegrationEvents;
+using Hotel.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ public sealed class EmailSentHandler(BookingDbContext db, ILogger<EmailSentHandl
         var e = context.Message;
         if (!string.Equals(e.Kind, EmailSentIntegrationEvent.ConfirmationKind, StringComparison.OrdinalIgnoreCase)) return;
         var booking = await db.Bookings
-            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .Where(b => b.Id == e.BookingId).WithRowLock(RowLock.ForUpdate)
             .SingleOrDefaultAsync(context.CancellationToken);
         if (booking is null)
         {

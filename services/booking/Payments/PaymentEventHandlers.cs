@@ -2,6 +2,7 @@ namespace Hotel.Booking.Payments;
 
 using Hotel.Booking.Infrastructure;
 using Hotel.Booking.IntegrationEvents;
+using Hotel.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ public sealed class PaymentCapturedHandler(BookingDbContext db, ILogger<PaymentC
     {
         var e = context.Message;
         var booking = await db.Bookings
-            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .Where(b => b.Id == e.BookingId).WithRowLock(RowLock.ForUpdate)
             .SingleOrDefaultAsync(context.CancellationToken);
         if (booking is null)
         {
@@ -31,7 +32,7 @@ public sealed class PaymentFailedHandler(BookingDbContext db, ILogger<PaymentFai
     {
         var e = context.Message;
         var booking = await db.Bookings
-            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .Where(b => b.Id == e.BookingId).WithRowLock(RowLock.ForUpdate)
             .SingleOrDefaultAsync(context.CancellationToken);
         if (booking is null)
         {
@@ -50,7 +51,7 @@ public sealed class PaymentHeldHandler(BookingDbContext db, ILogger<PaymentHeldH
     {
         var e = context.Message;
         var booking = await db.Bookings
-            .FromSql($"SELECT * FROM bookings WHERE id = {e.BookingId} FOR UPDATE")
+            .Where(b => b.Id == e.BookingId).WithRowLock(RowLock.ForUpdate)
             .SingleOrDefaultAsync(context.CancellationToken);
         if (booking is null)
         {

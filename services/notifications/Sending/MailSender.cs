@@ -7,6 +7,7 @@ using Hotel.Notifications.Bookings;
 using Hotel.Notifications.Infrastructure;
 using Hotel.Notifications.IntegrationEvents;
 using Hotel.Notifications.Mail;
+using Hotel.ServiceDefaults;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
@@ -90,8 +91,10 @@ public sealed class MailSender(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var email = await db.Emails
-            .FromSql($"SELECT * FROM emails WHERE status = 'Pending' AND next_attempt_at <= {now} ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED")
-            .SingleOrDefaultAsync(ct);
+            .Where(e => e.Status == EmailStatus.Pending && e.NextAttemptAt <= now)
+            .OrderBy(e => e.NextAttemptAt)
+            .WithRowLock(RowLock.ForUpdateSkipLocked)
+            .FirstOrDefaultAsync(ct);
         if (email is null)
         {
             // Due entries locked by other workers are theirs; a later one is a retry waiting out its backoff.
