@@ -31,6 +31,7 @@ public sealed class ViewUpdater(CustomerCareDbContext db, FeedBuffer feed, TimeP
         if (string.IsNullOrEmpty(booking.Reference)) booking.Reference = NormaliseReference(reference);
 
         var previousGuest = booking.GuestId;
+        var guestFactsBefore = GuestFacts.Of(booking);
         if (facts is not null && booking.GuestEmail is null) Fill(booking, facts);
         if (booking.GuestEmail is not null && booking.GuestId is null)
             booking.GuestId = await EnsureGuestAsync(booking.GuestEmail, ct);
@@ -43,13 +44,22 @@ public sealed class ViewUpdater(CustomerCareDbContext db, FeedBuffer feed, TimeP
 
         Recompute(booking);
         await db.SaveChangesAsync(ct);
-        if (booking.GuestId is { } guestId) await RecomputeGuestAsync(guestId, ct);
-        if (previousGuest is { } old && old != booking.GuestId) await RecomputeGuestAsync(old, ct);
+        // Most events (every e-mail sent) change nothing the guest's totals are made of: skip the query and the save.
+        var guestTotalsChange = previousGuest != booking.GuestId || GuestFacts.Of(booking) != guestFactsBefore;
+        if (guestTotalsChange && booking.GuestId is { } guestId) await RecomputeGuestAsync(guestId, ct);
+        if (guestTotalsChange && previousGuest is { } old && old != booking.GuestId) await RecomputeGuestAsync(old, ct);
 
         string? guestName = null;
         if (booking.GuestId is { } g) guestName = (await db.Guests.FindAsync([g], ct))?.Name;
         feed.Add(new FeedItem(entry.Kind, TimelineKinds.Label(entry.Kind), booking.Id, booking.Reference, booking.GuestId, guestName,
             booking.HotelName, entry.OccurredAt, booking.Status, booking.PaymentStatus));
+    }
+
+    /// <summary>What <see cref="RecomputeGuestAsync"/> reads of a booking.</summary>
+    private sealed record GuestFacts(string Status, int Nights, decimal Paid, decimal Refunded, string? GuestName, string? Currency,
+        DateTimeOffset? PlacedAt, DateTimeOffset? CancelledAt)
+    {
+        public static GuestFacts Of(GuestBooking b) => new(b.Status, b.Nights, b.Paid, b.Refunded, b.GuestName, b.Currency, b.PlacedAt, b.CancelledAt);
     }
 
     private static string NormaliseReference(string reference) => reference.Trim().ToUpperInvariant();

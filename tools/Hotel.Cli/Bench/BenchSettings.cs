@@ -59,6 +59,6 @@ public sealed record BenchSettings(
         // A find-max step is long enough to tell a backlog that keeps growing from a burst.
         var length = seconds ?? (chosen == LoadMode.FindMax ? 60 : 30);
         return new BenchSettings(chosen, rate ?? 50, length, bookings ?? 2000, concurrency ?? 16, maxRate ?? 3000,
-            drain ?? Math.Max(120, 2 * length), idle ?? 30, warmup ?? 20, backlog ?? 20000, baseline ?? 5);
+            drain ?? Math.Max(120, 2 * length), idle ?? 30, warmup ?? 300, backlog ?? 20000, baseline ?? 5);
     }
 }
