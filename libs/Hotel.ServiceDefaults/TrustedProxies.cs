@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Section <c>ForwardedHeaders</c>: <c>X-Forwarded-For</c> / <c>X-Forwarded-Proto</c> are believed only from the
 /// proxies listed in <c>KnownProxies</c> (addresses) and <c>KnownNetworks</c> (CIDR, e.g. <c>10.0.0.0/8</c>); none by
-/// default — ASP.NET Core would otherwise trust loopback — so a client cannot pick the address it is rate-limited under.
+/// default (ASP.NET Core's defaults trust loopback), so a client cannot pick the address it is rate-limited under.
 /// <c>ForwardLimit</c> (default 1): how many proxy hops to unwind.
 /// </summary>
 public static class TrustedProxies
@@ -41,10 +42,14 @@ public static class TrustedProxies
         return builder;
     }
 
-    /// <summary>Before anything that reads the client's address or scheme (rate limits, links).</summary>
+    /// <summary>
+    /// Before anything that reads the client's address or scheme (rate limits, links). With no proxy configured the
+    /// middleware is left out: given empty lists, ASP.NET Core's would believe the headers from every sender.
+    /// </summary>
     public static WebApplication UseTrustedProxies(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        var options = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        if (options.KnownProxies.Count > 0 || options.KnownIPNetworks.Count > 0) app.UseForwardedHeaders();
         return app;
     }
 }
