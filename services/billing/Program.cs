@@ -9,10 +9,12 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseHttpLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseApiRequestBodyLimit();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();

@@ -40,6 +40,9 @@ public sealed class SuiteRun : IAsyncDisposable
             ["HOTEL_CUSTOMER_CARE_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
             ["HOTEL_SMTP_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
             ["HOTEL_INBOX_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            // The kill test streams bookings from one address for as long as it takes: past the per-client limits.
+            ["RateLimiting__Api__PermitLimit"] = "1000000",
+            ["RateLimiting__Requests__PermitLimit"] = "1000000",
         });
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(runJson) || _process.HasExited), Deadline, "hotel run to be ready (run.json)");
         Assert.False(_process.HasExited, "hotel run exited during start-up:\n" + _process.Output);

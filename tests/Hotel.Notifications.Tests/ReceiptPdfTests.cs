@@ -25,6 +25,16 @@ public sealed class ReceiptPdfTests
         Assert.Contains("FontFile2", System.Text.Encoding.Latin1.GetString(bytes));
     }
 
+    [Theory]
+    [InlineData("山田太郎", "????")]
+    [InlineData("Zoë 😀", "Zoë ?")]
+    public void A_character_the_font_lacks_is_drawn_as_a_replacement_instead_of_throwing(string name, string drawn)
+    {
+        var bytes = Pdf.Write("Receipt HTL-ABC234", [new("Guest", name), new("Total", "EUR 447.00")], "Thank you");
+        Assert.Contains(drawn, Text(bytes));
+        Assert.Contains("EUR 447.00", Text(bytes));
+    }
+
     private static string Text(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);

@@ -33,7 +33,7 @@ public static class PaymentMethodFormApi
 
     public static IEndpointRouteBuilder MapPaymentMethodFormApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, HandleAsync).ExcludeFromDescription();
+        app.MapPost(Path, HandleAsync).RequireRateLimiting(BillingRateLimitingOptions.TokenisationPolicy).ExcludeFromDescription();
         return app;
     }
 

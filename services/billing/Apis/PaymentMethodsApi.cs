@@ -15,6 +15,7 @@ public static class PaymentMethodsApi
     {
         app.MapPost(Path, CreateAsync)
             .WithName("CreatePaymentMethod")
+            .RequireRateLimiting(BillingRateLimitingOptions.TokenisationPolicy)
             .WithSummary("Tokenises a card: returns a pm_ token with brand, last4 and expiry. The number and CVC are never stored or logged.");
         return app;
     }

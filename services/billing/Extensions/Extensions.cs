@@ -88,6 +88,7 @@ public static class Extensions
             HttpLoggingFields.RequestPropertiesAndHeaders | HttpLoggingFields.ResponsePropertiesAndHeaders | HttpLoggingFields.Duration);
         builder.Services.AddHttpLoggingInterceptor<CardSafeHttpLogging>();
 
+        builder.AddBillingRateLimits();
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -20,9 +20,11 @@ public static class BookingsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/{reference}", GetBooking)
             .WithSummary("A booking by its reference; the guest's e-mail must match, else 404.")
+            .RequireRateLimiting(RateLimitingOptions.ApiPolicy)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{reference}/cancel", CancelBooking)
             .WithSummary("Cancels a booking and releases its nights. The body carries the guest's e-mail (and an optional reason); cancelling again returns the cancelled booking unchanged.")
+            .RequireRateLimiting(RateLimitingOptions.ApiPolicy)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;

@@ -53,6 +53,12 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
                 logger.LogInformation("Booking reference clash, drawing another (attempt {Attempt})", attempt);
                 db.ChangeTracker.Clear();
             }
+            catch (Exception e) when (TransientDatabaseErrors.IsTransient(e) && attempt < TransientDatabaseErrors.MaxAttempts)
+            {
+                logger.LogInformation("Placing a booking hit {Error}; running the transaction again (attempt {Attempt})", e.GetBaseException().Message, attempt);
+                db.ChangeTracker.Clear();
+                await TransientDatabaseErrors.PauseAsync(attempt, ct);
+            }
         }
     }
 
@@ -109,6 +115,23 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
 
     /// <summary>Cancels and releases the nights once; a second cancel changes nothing.</summary>
     public async Task<(CancelBookingOutcome Outcome, Booking? Booking)> CancelAsync(string reference, string email, string? reason, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryCancelAsync(reference, email, reason, ct);
+            }
+            catch (Exception e) when (TransientDatabaseErrors.IsTransient(e) && attempt < TransientDatabaseErrors.MaxAttempts)
+            {
+                logger.LogInformation("Cancelling {Reference} hit {Error}; running the transaction again (attempt {Attempt})", reference, e.GetBaseException().Message, attempt);
+                db.ChangeTracker.Clear();
+                await TransientDatabaseErrors.PauseAsync(attempt, ct);
+            }
+        }
+    }
+
+    private async Task<(CancelBookingOutcome Outcome, Booking? Booking)> TryCancelAsync(string reference, string email, string? reason, CancellationToken ct)
     {
         var normalized = BookingReference.Normalize(reference);
         await using var tx = await db.Database.BeginTransactionAsync(ct);

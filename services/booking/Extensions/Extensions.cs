@@ -56,6 +56,7 @@ public static class Extensions
 
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<TransientDatabaseExceptionHandler>();
         // Binding failures throw, so BadRequestExceptionHandler can answer them with problem details.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return builder;

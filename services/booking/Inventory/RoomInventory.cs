@@ -54,14 +54,38 @@ public sealed class RoomInventory(BookingDbContext db)
         return batch.BatchCommands[2].RecordsAffected == nights;
     }
 
-    /// <summary>Gives back one room of every night of the stay. Runs in the caller's transaction.</summary>
+    /// <summary>
+    /// Gives back one room of every night of the stay. Runs in the caller's transaction, and locks the nights in
+    /// night order as <see cref="TryReserveAsync"/> does (an UPDATE alone locks them in scan order), so a cancel and a
+    /// booking of overlapping stays cannot deadlock each other.
+    /// </summary>
     public async Task ReleaseAsync(string roomTypeId, DateOnly checkIn, DateOnly checkOut, CancellationToken ct)
     {
         var nights = checkOut.DayNumber - checkIn.DayNumber;
-        var released = await db.Database.ExecuteSqlAsync($"""
-            UPDATE room_nights SET booked = booked - 1
-            WHERE room_type_id = {roomTypeId} AND night >= {checkIn} AND night < {checkOut} AND booked > 0
-            """, ct);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
+            ?? throw new InvalidOperationException("Releasing rooms needs the caller's transaction.");
+        NpgsqlBatchCommand Command(string sql) => new(sql)
+        {
+            Parameters = { new() { Value = roomTypeId }, new() { Value = checkIn }, new() { Value = checkOut } },
+        };
+
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), transaction)
+        {
+            BatchCommands =
+            {
+                Command("""
+                    SELECT 1 FROM room_nights
+                    WHERE room_type_id = $1 AND night >= $2 AND night < $3
+                    ORDER BY night FOR UPDATE
+                    """),
+                Command("""
+                    UPDATE room_nights SET booked = booked - 1
+                    WHERE room_type_id = $1 AND night >= $2 AND night < $3 AND booked > 0
+                    """),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(ct);
+        var released = batch.BatchCommands[1].RecordsAffected;
         if (released != nights)
             throw new InvalidOperationException($"Released {released} of {nights} nights of room type {roomTypeId} from {checkIn:yyyy-MM-dd}; inventory is inconsistent.");
     }

@@ -94,7 +94,7 @@ public static class LiveStatusEndpoint
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.ServerSentEvents(StreamAsync(BookingReference.Normalize(reference), email, scopes,
                 CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping).Token));
-        }).ExcludeFromDescription();
+        }).RequireRateLimiting(RateLimitingOptions.LiveStatusPolicy).ExcludeFromDescription();
         return app;
     }
 

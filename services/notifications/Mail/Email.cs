@@ -55,6 +55,6 @@ public enum EmailStatus
     /// <summary>The SMTP server accepted it.</summary>
     Sent,
 
-    /// <summary>The SMTP server refused it for good (5xx); see <see cref="Email.LastError"/>.</summary>
+    /// <summary>The SMTP server refused it for good (5xx), or it could not be rendered; see <see cref="Email.LastError"/>.</summary>
     Failed,
 }

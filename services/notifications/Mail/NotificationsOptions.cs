@@ -36,6 +36,12 @@ public sealed class SenderOptions
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Attempts (with the backoff above) after which a mail that fails to render — the same data renders the same
+    /// way — is marked failed instead of retried forever (default 5).
+    /// </summary>
+    public int MaxRenderAttempts { get; set; } = 5;
+
     /// <summary>Mails sent at once, each over its own SMTP connection (default 4).</summary>
     public int Concurrency { get; set; } = 4;
 }

@@ -1,8 +1,11 @@
 namespace Hotel.Notifications.Mail;
 
+using System.Text;
 using Microsoft.Extensions.Options;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.TrueType;
+using UglyToad.PdfPig.Fonts.TrueType.Parser;
 using UglyToad.PdfPig.Writer;
 
 /// <summary>
@@ -10,10 +13,15 @@ using UglyToad.PdfPig.Writer;
 /// any other character embeds a TrueType font so that every guest name renders. Embedding parses the
 /// whole font on every receipt (about 28 ms of CPU, measured), so it is done only where needed. The
 /// font file comes from <c>Notifications:ReceiptFont</c> (default DejaVu Sans, Debian's <c>fonts-dejavu-core</c>).
+/// A character the font has no glyph for (CJK in DejaVu, emoji, control characters) is drawn as
+/// <see cref="Replacement"/>: PdfPig throws on such a character, and the mail itself still shows the name in full.
 /// </summary>
 public sealed class ReceiptPdf(IOptions<NotificationsOptions> options)
 {
-    private byte[]? _font;
+    public const char Replacement = '?';
+
+    private readonly Lock _lock = new();
+    private EmbeddableFont? _font;
 
     public sealed record Line(string Label, string Value);
 
@@ -21,33 +29,80 @@ public sealed class ReceiptPdf(IOptions<NotificationsOptions> options)
     {
         var builder = new PdfDocumentBuilder();
         var text = lines.SelectMany(l => new[] { l.Label, l.Value }).Append(title).Append(footer);
-        var font = text.All(t => t.All(c => c is >= ' ' and <= '~'))
-            ? builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica)
-            : builder.AddTrueTypeFont(Font());
+        PdfDocumentBuilder.AddedFont font;
+        Func<string, string> drawable;
+        if (text.All(t => t.All(c => c is >= ' ' and <= '~')))
+        {
+            font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
+            drawable = t => t;
+        }
+        else
+        {
+            var embeddable = Font();
+            font = builder.AddTrueTypeFont(embeddable.Bytes);
+            drawable = embeddable.Drawable;
+        }
         var page = builder.AddPage(PageSize.A4);
         var y = 780.0;
-        page.AddText(title, 20, new PdfPoint(56, y), font);
+        page.AddText(drawable(title), 20, new PdfPoint(56, y), font);
         y -= 16;
         page.DrawLine(new PdfPoint(56, y), new PdfPoint(540, y), 0.5);
         y -= 28;
         foreach (var line in lines)
         {
-            page.AddText(line.Label, 11, new PdfPoint(56, y), font);
-            page.AddText(line.Value, 11, new PdfPoint(200, y), font);
+            page.AddText(drawable(line.Label), 11, new PdfPoint(56, y), font);
+            page.AddText(drawable(line.Value), 11, new PdfPoint(200, y), font);
             y -= 20;
         }
         y -= 16;
-        page.AddText(footer, 9, new PdfPoint(56, y), font);
+        page.AddText(drawable(footer), 9, new PdfPoint(56, y), font);
         return builder.Build();
     }
 
-    private byte[] Font()
+    private EmbeddableFont Font()
     {
-        if (_font is not null) return _font;
-        var path = options.Value.ReceiptFont;
-        if (!File.Exists(path))
-            throw new InvalidOperationException(
-                $"The receipt font {path} does not exist: install Debian's fonts-dejavu-core or set Notifications:ReceiptFont to a TrueType font file.");
-        return _font = File.ReadAllBytes(path);
+        lock (_lock)
+        {
+            if (_font is not null) return _font;
+            var path = options.Value.ReceiptFont;
+            if (!File.Exists(path))
+                throw new InvalidOperationException(
+                    $"The receipt font {path} does not exist: install Debian's fonts-dejavu-core or set Notifications:ReceiptFont to a TrueType font file.");
+            var bytes = File.ReadAllBytes(path);
+            return _font = new EmbeddableFont(bytes, TrueTypeFontParser.Parse(new TrueTypeDataBytes(bytes)));
+        }
+    }
+
+    /// <summary>The font file to embed, and its parsed tables to ask which characters it can draw.</summary>
+    private sealed class EmbeddableFont(byte[] bytes, TrueTypeFont parsed)
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<int, bool> _covered = [];
+
+        public byte[] Bytes => bytes;
+
+        /// <summary>
+        /// The text with every character the font cannot draw replaced. PdfPig writes one UTF-16 unit at a time,
+        /// so a character outside the Basic Multilingual Plane (an emoji) is never drawable and becomes one replacement.
+        /// </summary>
+        public string Drawable(string text)
+        {
+            var result = new StringBuilder(text.Length);
+            foreach (var rune in text.EnumerateRunes())
+                result.Append(Covers(rune) ? rune.ToString() : Replacement);
+            return result.ToString();
+        }
+
+        private bool Covers(Rune rune)
+        {
+            if (!rune.IsBmp) return false;
+            var c = (char)rune.Value;
+            lock (_lock) // the parsed font reads its glyph table lazily; senders render in parallel
+            {
+                if (!_covered.TryGetValue(c, out var covered))
+                    _covered[c] = covered = parsed.TryGetBoundingBox(c, out _) && parsed.TryGetAdvanceWidth(c, out _);
+                return covered;
+            }
+        }
     }
 }

@@ -19,7 +19,7 @@ using MimeKit;
 /// locked (<c>FOR UPDATE SKIP LOCKED</c>, so instances never send the same entry at once), handed to the
 /// SMTP server, then marked sent together with its <c>EmailSent</c> outbox row. Outages and 4xx replies
 /// leave it pending with a later attempt time (exponential backoff, no limit: nothing is lost); a 5xx
-/// reply marks it failed. A crash between the server's accept and the commit re-sends it later with the
+/// reply marks it failed, and so does a mail that failed to render <see cref="SenderOptions.MaxRenderAttempts"/> times. A crash between the server's accept and the commit re-sends it later with the
 /// same Message-ID. A worker with nothing due commits nothing and sleeps until a commit made mail due
 /// (<see cref="MailSignal"/>), the next retry falls due, or the poll interval passes.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class MailSender(
     private static readonly Meter Meter = new("Hotel");
     private static readonly Counter<long> Sent = Meter.CreateCounter<long>("hotel.notifications.emails_sent", "{email}", "Mails the SMTP server accepted");
     private static readonly Counter<long> Deferred = Meter.CreateCounter<long>("hotel.notifications.emails_deferred", "{email}", "Attempts that failed temporarily (outage, 4xx) and will be retried");
-    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("hotel.notifications.emails_failed", "{email}", "Mails the SMTP server refused for good (5xx)");
+    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("hotel.notifications.emails_failed", "{email}", "Mails the SMTP server refused for good (5xx) or that could not be rendered");
     private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>("hotel.notifications.commit_to_accept", "ms",
         "From the event that asked for the mail (its occurredAt, written in the publisher's transaction) to the SMTP server's accept");
 
@@ -118,9 +118,9 @@ public sealed class MailSender(
     private async Task AttemptAsync(SmtpClient client, NotificationsDbContext db, MailComposer composer, Email email, BookingView booking, CancellationToken ct)
     {
         email.Attempts++;
+        if (Render(composer, email, booking) is not { } message) return;
         try
         {
-            var message = composer.Compose(email, booking, new MailboxAddress(_smtp.FromName, _smtp.FromAddress));
             email.To = message.To.Mailboxes.First().Address;
             email.Subject = message.Subject;
             await EnsureConnectedAsync(client, ct);
@@ -156,6 +156,38 @@ public sealed class MailSender(
             logger.LogWarning("Attempt {Attempt} of {Kind} for {Reference} failed ({Error}); retrying in {Delay}",
                 email.Attempts, email.Kind, email.BookingReference, email.LastError, delay);
             if (e is not SmtpCommandException) await DisconnectAsync(client);
+        }
+    }
+
+    /// <summary>
+    /// The MIME message, or null when rendering threw: retried with backoff (a missing font file may be installed
+    /// meanwhile) until <see cref="SenderOptions.MaxRenderAttempts"/>, then marked failed, since the same data
+    /// renders the same way and would otherwise be retried forever.
+    /// </summary>
+    private MimeMessage? Render(MailComposer composer, Email email, BookingView booking)
+    {
+        try
+        {
+            return composer.Compose(email, booking, new MailboxAddress(_smtp.FromName, _smtp.FromAddress));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            email.LastError = $"Rendering failed: {e.GetType().Name}: {e.Message}";
+            if (email.Attempts >= Math.Max(1, _sender.MaxRenderAttempts))
+            {
+                email.Status = EmailStatus.Failed;
+                email.FailedAt = clock.GetUtcNow();
+                Failed.Add(1);
+                logger.LogError(e, "{Kind} for {Reference} could not be rendered in {Attempts} attempts; marked failed",
+                    email.Kind, email.BookingReference, email.Attempts);
+                return null;
+            }
+            var delay = Backoff(email.Attempts);
+            email.NextAttemptAt = clock.GetUtcNow() + delay;
+            Deferred.Add(1);
+            logger.LogWarning(e, "Attempt {Attempt} to render {Kind} for {Reference} failed; retrying in {Delay}",
+                email.Attempts, email.Kind, email.BookingReference, delay);
+            return null;
         }
     }
 

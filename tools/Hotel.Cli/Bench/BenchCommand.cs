@@ -29,11 +29,13 @@ public static class BenchCommand
         var options = new LocalStack.Options(scratch, 0, Durable: true, ExternalKafka: null, s => ports[s.Name], EchoServiceOutput: false);
 
         // Bookings pay with a pool of test cards (a busy card costs billing's fraud screening more with every booking it
-        // has in the window) from one address: lift billing's velocity rules so none is held, and the API's per-client
-        // rate limit. Service processes inherit this environment.
+        // has in the window) from one address: lift billing's velocity rules so none is held, and the per-client rate
+        // limits (booking's API and all requests, billing's tokenisation). Service processes inherit this environment.
         Environment.SetEnvironmentVariable("Fraud__MaxBookingsPerCard", "100000000");
         Environment.SetEnvironmentVariable("Fraud__MaxEmailsPerCard", "100000000");
         Environment.SetEnvironmentVariable("RateLimiting__Api__PermitLimit", "100000000");
+        Environment.SetEnvironmentVariable("RateLimiting__Requests__PermitLimit", "100000000");
+        Environment.SetEnvironmentVariable("RateLimiting__Tokenisation__PermitLimit", "100000000");
         // Its own dev inbox, beside any ./hotel run on the default ports.
         Environment.SetEnvironmentVariable("HOTEL_SMTP_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
         Environment.SetEnvironmentVariable("HOTEL_INBOX_PORT", EmbeddedPostgres.FreeTcpPort().ToString());

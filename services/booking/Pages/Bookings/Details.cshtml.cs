@@ -6,12 +6,14 @@ using Hotel.Booking.Infrastructure;
 using Hotel.Booking.Website;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>
 /// The confirmation page. Shown only to a browser that proved the booking's e-mail (cookie from checkout, or the
 /// form here); a wrong e-mail and an unknown reference get the same answer, so references cannot be probed.
 /// </summary>
+[EnableRateLimiting(RateLimitingOptions.BookingAccessPolicy)]
 public sealed class DetailsModel(BookingService bookings, BookingDbContext db, GuestAccess access, TimeProvider time) : PageModel
 {
     public string Reference { get; private set; } = "";
