@@ -24,7 +24,11 @@ public sealed class BadInputTests(InfraFixture infra) : IAsyncLifetime
         string? name = "Ada Lovelace", string? email = "ada@example.com", string? paymentMethodId = ValidToken) =>
         JsonSerializer.Serialize(new
         {
-            hotelId, roomTypeId, checkIn = checkIn ?? CheckIn, checkOut = checkOut ?? CheckOut, guest = new { name, email },
+            hotelId,
+            roomTypeId,
+            checkIn = checkIn ?? CheckIn,
+            checkOut = checkOut ?? CheckOut,
+            guest = new { name, email },
             paymentMethodId = paymentMethodId == ValidToken ? TestPaymentTokens.For(email ?? "ada@example.com") : paymentMethodId,
         });
 

@@ -169,7 +169,10 @@ public sealed class GuestWebsiteTests(InfraFixture infra, ITestOutputHelper outp
         // The rival's token is theirs alone: under the late guest's address it books nothing.
         using (var stolen = await http.PostAsJsonAsync("/api/bookings", new
         {
-            hotelId = "vie-opera", roomTypeId = "vie-opera-suite", checkIn = suiteIn, checkOut = suiteOut,
+            hotelId = "vie-opera",
+            roomTypeId = "vie-opera-suite",
+            checkIn = suiteIn,
+            checkOut = suiteOut,
             guest = new { name = "Late Guest", email = "late@example.com" },
             paymentMethodId = card.GetProperty("id").GetString(),
         }))
