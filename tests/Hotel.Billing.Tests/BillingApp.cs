@@ -61,11 +61,11 @@ public sealed class BillingApp : IAsyncDisposable
     /// <summary>Another client of the same app, e.g. one that does not follow redirects.</summary>
     public HttpClient CreateClient(WebApplicationFactoryClientOptions options) => _factory.CreateClient(options);
 
-    /// <summary>Tokenises a card through the API; returns its pm_ id.</summary>
-    public async Task<string> TokeniseAsync(string number, string cvc = "123")
+    /// <summary>Tokenises a card through the API for <paramref name="email"/>; returns the token.</summary>
+    public async Task<string> TokeniseAsync(string number, string cvc = "123", string email = "ada@example.com")
     {
         using var response = await Client.PostAsJsonAsync("/api/payment-methods",
-            new { number, expMonth = 12, expYear = DateTime.UtcNow.Year + 3, cvc, holderName = "Ada Lovelace" });
+            new { number, expMonth = 12, expYear = DateTime.UtcNow.Year + 3, cvc, holderName = "Ada Lovelace", email });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }

@@ -4,8 +4,13 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Hotel.Eventing;
+using Hotel.Testing;
 
-/// <summary>A booking as the booking service's BookingPlaced describes it.</summary>
+/// <summary>
+/// A booking as the booking service's BookingPlaced describes it. <see cref="New"/> takes a payment method (a token or
+/// its pm_ id) and books with a token for the booking's own guest, as booking would only accept; <see cref="WithToken"/>
+/// puts any token on it instead.
+/// </summary>
 public sealed record TestBooking(Guid BookingId, string Reference, string GuestEmail, DateOnly CheckIn, int Nights, decimal NightlyRate,
     string Currency, string PaymentMethodId, DateTimeOffset PlacedAt)
 {
@@ -15,8 +20,11 @@ public sealed record TestBooking(Guid BookingId, string Reference, string GuestE
     public static TestBooking New(string paymentMethodId, DateTimeOffset? placedAt = null, string email = "ada@example.com",
         DateOnly? checkIn = null, int nights = 3, decimal nightlyRate = 120.50m) =>
         new(Guid.CreateVersion7(), "HTL-" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant(), email,
-            checkIn ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), nights, nightlyRate, "EUR", paymentMethodId,
+            checkIn ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), nights, nightlyRate, "EUR",
+            TestPaymentTokens.For(email, paymentMethodId.Split('.')[0], (placedAt ?? DateTimeOffset.UtcNow).AddHours(1)),
             placedAt ?? DateTimeOffset.UtcNow);
+
+    public TestBooking WithToken(string token) => this with { PaymentMethodId = token };
 }
 
 /// <summary>
@@ -55,7 +63,8 @@ public sealed class BookingEvents(string bootstrapServers, string topic) : IDisp
         version = 1,
     }, eventId);
 
-    public Task<Guid> CancelledAsync(TestBooking b, DateTimeOffset cancelledAt, Guid? eventId = null) => ProduceAsync(b.BookingId, "BookingCancelled", new
+    /// <param name="cancelledBy">guest, agent or system (BookingCancelled version 2); null: a version 1 event without it.</param>
+    public Task<Guid> CancelledAsync(TestBooking b, DateTimeOffset cancelledAt, Guid? eventId = null, string? cancelledBy = null) => ProduceAsync(b.BookingId, "BookingCancelled", new
     {
         bookingId = b.BookingId,
         reference = b.Reference,
@@ -69,9 +78,11 @@ public sealed class BookingEvents(string bootstrapServers, string topic) : IDisp
         currency = b.Currency,
         paymentMethodId = b.PaymentMethodId,
         cancelledAt,
-        reason = "change of plans",
+        reason = cancelledBy == "system" ? "No payment was received in time." : "change of plans",
+        cancelledBy,
+        reasonCode = cancelledBy == "system" ? "payment_not_received" : null,
         occurredAt = cancelledAt,
-        version = 1,
+        version = cancelledBy is null ? 1 : 2,
     }, eventId);
 
     private async Task<Guid> ProduceAsync(Guid bookingId, string type, object payload, Guid? eventId)

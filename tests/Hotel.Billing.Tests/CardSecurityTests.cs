@@ -65,10 +65,10 @@ public sealed class CardSecurityTests(InfraFixture infra, ITestOutputHelper outp
         await using var relay = await RunningRelay.StartAsync(spec.ConnectionString, infra.BootstrapServers);
 
         using (var rejected = await app.Client.PostAsJsonAsync("/api/payment-methods",
-            new { number = LuhnFailing, expMonth = 12, expYear = 2099, cvc = "123", holderName = "Ada" }))
+            new { number = LuhnFailing, expMonth = 12, expYear = 2099, cvc = "123", holderName = "Ada", email = "ada@example.com" }))
             Assert.Equal(HttpStatusCode.UnprocessableEntity, rejected.StatusCode);
         using var created = await app.Client.PostAsJsonAsync("/api/payment-methods",
-            new { number = ValidSpaced, expMonth = 12, expYear = 2099, cvc = "737", holderName = "Ada Lovelace" });
+            new { number = ValidSpaced, expMonth = 12, expYear = 2099, cvc = "737", holderName = "Ada Lovelace", email = "ada@example.com" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var method = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("visa", method.GetProperty("brand").GetString());

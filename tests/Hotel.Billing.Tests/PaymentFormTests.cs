@@ -1,6 +1,7 @@
 namespace Hotel.Billing.Tests;
 
 using System.Net;
+using System.Text.RegularExpressions;
 using Hotel.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -20,6 +21,7 @@ public sealed class PaymentFormTests(InfraFixture infra)
         ["expYear"] = (DateTime.UtcNow.Year + 2).ToString(),
         ["cvc"] = cvc,
         ["holderName"] = "Ada Lovelace",
+        ["email"] = "Ada@Example.com",
         ["returnUrl"] = returnUrl,
     });
 
@@ -27,7 +29,7 @@ public sealed class PaymentFormTests(InfraFixture infra)
         app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     [Fact]
-    public async Task A_valid_card_is_tokenised_and_the_browser_is_sent_back_with_the_payment_method_id_only()
+    public async Task A_valid_card_is_tokenised_for_the_guest_and_the_token_is_posted_back_in_a_form_never_in_a_url()
     {
         var spec = await BillingSpec.NewAsync(infra);
         await using var app = BillingApp.Start(infra, spec, settings: Settings);
@@ -36,12 +38,16 @@ public sealed class PaymentFormTests(InfraFixture infra)
         request.Headers.Add("Origin", Site);
         using var response = await client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        var location = response.Headers.Location!.ToString();
-        Assert.StartsWith($"{Site}/checkout/abc/complete?paymentMethodId=pm_", location);
-        Assert.DoesNotContain(Number, location);
-        var id = location[(location.IndexOf("pm_", StringComparison.Ordinal))..];
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains($"form-action {Site}", response.Headers.GetValues("Content-Security-Policy").Single());
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Matches($"<form method=\"post\" action=\"{Regex.Escape(Site)}/checkout/abc/complete\"", page);
+        var token = Regex.Match(page, "name=\"paymentMethodId\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.DoesNotContain(Number, page);
+        var id = token.Split('.')[0];
         Assert.Equal("3184", await Db.ScalarAsync<string>(spec.ConnectionString, "SELECT last4 FROM payment_methods WHERE id = $1", id));
+        Assert.Equal(TestPaymentTokens.For("ada@example.com", id, DateTimeOffset.FromUnixTimeSeconds(long.Parse(token.Split('.')[1]))), token);
         Assert.DoesNotContain(Number, string.Join("\n", app.Logs.Lines));
     }
 

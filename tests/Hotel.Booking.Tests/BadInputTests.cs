@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Hotel.Testing;
+using Microsoft.AspNetCore.Hosting;
 
 /// <summary>Bad input gets a 4xx problem response naming what is wrong, and writes nothing.</summary>
 [Collection(BookingCollection.Name)]
@@ -20,8 +21,19 @@ public sealed class BadInputTests(InfraFixture infra) : IAsyncLifetime
 
     /// <summary>A valid body with some fields replaced, as JSON text.</summary>
     private static string Body(string? hotelId = "vie-opera", string? roomTypeId = "vie-opera-deluxe", string? checkIn = null, string? checkOut = null,
-        string? name = "Ada Lovelace", string? email = "ada@example.com", string? paymentMethodId = "pm_test_4242") =>
-        JsonSerializer.Serialize(new { hotelId, roomTypeId, checkIn = checkIn ?? CheckIn, checkOut = checkOut ?? CheckOut, guest = new { name, email }, paymentMethodId });
+        string? name = "Ada Lovelace", string? email = "ada@example.com", string? paymentMethodId = ValidToken) =>
+        JsonSerializer.Serialize(new
+        {
+            hotelId,
+            roomTypeId,
+            checkIn = checkIn ?? CheckIn,
+            checkOut = checkOut ?? CheckOut,
+            guest = new { name, email },
+            paymentMethodId = paymentMethodId == ValidToken ? TestPaymentTokens.For(email ?? "ada@example.com") : paymentMethodId,
+        });
+
+    /// <summary>Stands for a token billing issued for the body's own guest.</summary>
+    private const string ValidToken = "(valid)";
 
     public static TheoryData<string, string, string, int, string?> Cases => new()
     {
@@ -37,6 +49,10 @@ public sealed class BadInputTests(InfraFixture infra) : IAsyncLifetime
         { "e-mail with a display name", Body(email: "Ada <ada@example.com>"), "application/json", 400, "guest.email" },
         { "missing guest name", Body(name: null), "application/json", 400, "guest.name" },
         { "missing payment method", Body(paymentMethodId: null), "application/json", 400, "paymentMethodId" },
+        { "another guest's payment token", Body(paymentMethodId: TestPaymentTokens.For("eve@example.com")), "application/json", 422, "paymentMethodId" },
+        { "a made-up payment token", Body(paymentMethodId: "pm_test_4242"), "application/json", 422, "paymentMethodId" },
+        { "a token signed with another key", Body(paymentMethodId: TestPaymentTokens.For("ada@example.com", key: "not-billing's-key-0123456789abcdef-xyz")), "application/json", 422, "paymentMethodId" },
+        { "an expired payment token", Body(paymentMethodId: TestPaymentTokens.For("ada@example.com", expiresAt: DateTimeOffset.UtcNow.AddMinutes(-1))), "application/json", 422, "paymentMethodId" },
         { "empty object", "{}", "application/json", 400, "hotelId" },
         { "malformed JSON", "{\"hotelId\": \"vie-opera\", ", "application/json", 400, null },
         { "JSON array", "[]", "application/json", 400, null },
@@ -65,6 +81,22 @@ public sealed class BadInputTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal(0, await _app.CountAsync("bookings"));
         Assert.Equal(0, await _app.CountAsync("outbox"));
         Assert.Equal(0L, await _app.ScalarAsync<long>("SELECT coalesce(sum(booked), 0)::bigint FROM room_nights"));
+    }
+
+    [Theory]
+    [InlineData("Production", TestPaymentTokens.DevelopmentKey)]
+    [InlineData("Production", "")]
+    [InlineData("Development", "")]
+    public async Task Startup_is_refused_naming_PaymentTokens_Key_without_a_key_or_with_the_development_key_outside_Development(string environment, string key)
+    {
+        await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>()
+            .WithWebHostBuilder(builder => builder
+                .UseEnvironment(environment)
+                .UseSetting("ConnectionStrings:Booking", _app.ConnectionString)
+                .UseSetting("PaymentTokens:Key", key));
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        Assert.Contains("PaymentTokens:Key", error.Message);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class BookingApp : IAsyncDisposable
         checkIn,
         checkOut,
         guest = new { name = "Ada Lovelace", email },
-        paymentMethodId = "pm_test_4242",
+        paymentMethodId = TestPaymentTokens.For(email),
     };
 
     public async Task<JsonElement> PlaceAsync(object booking)

@@ -44,7 +44,9 @@ public sealed class CancellationTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal(438m, payload.GetProperty("totalAmount").GetDecimal());
         Assert.Equal("Plans changed", payload.GetProperty("reason").GetString());
         Assert.True(payload.GetProperty("cancelledAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
-        Assert.Equal(1, payload.GetProperty("version").GetInt32());
+        Assert.Equal(2, payload.GetProperty("version").GetInt32()); // version 2: who cancelled
+        Assert.Equal("guest", payload.GetProperty("cancelledBy").GetString());
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("reasonCode").ValueKind);
 
         // Again: the same answer, no second release, no second event.
         using var again = await _app.Client.PostAsJsonAsync($"/api/bookings/{reference}/cancel", new { email = "alan@example.com" });

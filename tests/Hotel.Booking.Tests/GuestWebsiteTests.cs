@@ -165,7 +165,21 @@ public sealed class GuestWebsiteTests(InfraFixture infra, ITestOutputHelper outp
         using var http = new HttpClient { BaseAddress = site.BookingUrl };
         using var billing = new HttpClient { BaseAddress = site.BillingUrl };
         var card = await (await billing.PostAsJsonAsync("/api/payment-methods",
-            new { number = "4242424242424242", expMonth = 12, expYear = DateTime.UtcNow.Year + 2, cvc = "123", holderName = "Rival" })).Content.ReadFromJsonAsync<JsonElement>();
+            new { number = "4242424242424242", expMonth = 12, expYear = DateTime.UtcNow.Year + 2, cvc = "123", holderName = "Rival", email = "rival@example.com" })).Content.ReadFromJsonAsync<JsonElement>();
+        // The rival's token is theirs alone: under the late guest's address it books nothing.
+        using (var stolen = await http.PostAsJsonAsync("/api/bookings", new
+        {
+            hotelId = "vie-opera",
+            roomTypeId = "vie-opera-suite",
+            checkIn = suiteIn,
+            checkOut = suiteOut,
+            guest = new { name = "Late Guest", email = "late@example.com" },
+            paymentMethodId = card.GetProperty("id").GetString(),
+        }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, stolen.StatusCode);
+            Assert.Contains("paymentMethodId", await stolen.Content.ReadAsStringAsync());
+        }
         using var rival = await http.PostAsJsonAsync("/api/bookings", new
         {
             hotelId = "vie-opera",

@@ -43,6 +43,7 @@ public sealed class SubscriptionContractTests
         {
             [$"ConnectionStrings:{connectionStringName}"] = "Host=127.0.0.1;Database=unused;Username=postgres",
             ["Kafka:BootstrapServers"] = "127.0.0.1:9", // consumers are registered, never started
+            ["PaymentTokens:Key"] = "contract-test-payment-token-key-0123456789", // the builder is Production: not the development key
         });
         addApplicationServices(builder);
         var hostTypes = builder.Services.Select(d => d.ServiceType)

@@ -49,7 +49,7 @@ public sealed class EndToEndTests(InfraFixture infra, ITestOutputHelper output)
                 checkIn = day,
                 checkOut = day.AddDays(2),
                 guest = new { name = "Grace Hopper", email = "grace@example.com" },
-                paymentMethodId = "pm_test_4242",
+                paymentMethodId = TestPaymentTokens.For("grace@example.com"),
             });
             Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
             var reference = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;

@@ -119,7 +119,7 @@ public sealed class RunKillTests(ITestOutputHelper output) : IAsyncLifetime
             checkIn = checkIn.ToString("yyyy-MM-dd"),
             checkOut = checkIn.AddDays(1).ToString("yyyy-MM-dd"),
             guest = new { name = $"Guest {i}", email = $"guest{i}@e2e.example" },
-            paymentMethodId = "pm_e2e",
+            paymentMethodId = TestPaymentTokens.For($"guest{i}@e2e.example"),
         });
         return response.IsSuccessStatusCode;
     }

@@ -123,7 +123,7 @@ public sealed class BookingApp : IAsyncDisposable
             checkIn,
             checkOut = checkIn.AddDays(3),
             guest = new { name = guestName, email = guestEmail },
-            paymentMethodId = "pm_test_4242",
+            paymentMethodId = TestPaymentTokens.For(guestEmail),
         });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -18,11 +18,11 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
         var placed = await booking.PlaceAsync("Åsa Nyström", "asa@example.com");
         await Events.PaymentCapturedAsync(placed.Id, placed.Reference);
 
-        var waiting = await Eventually.WaitAsync(() => Notifications.EmailsAsync(placed.Reference), e => e.Count == 1,
-            TimeSpan.FromSeconds(30), "the receipt in the ledger");
-        Assert.Equal("Receipt", waiting[0].GetProperty("kind").GetString());
-        Assert.Equal("AwaitingBooking", waiting[0].GetProperty("status").GetString());
-        Assert.Equal(JsonValueKind.Null, waiting[0].GetProperty("to").ValueKind);
+        var waiting = await Eventually.WaitAsync(() => Notifications.EmailsAsync(placed.Reference), e => e.Count == 2,
+            TimeSpan.FromSeconds(30), "the confirmation and the receipt in the ledger");
+        Assert.Equal(["Confirmation", "Receipt"], waiting.Select(e => e.GetProperty("kind").GetString()).Order());
+        Assert.All(waiting, e => Assert.Equal("AwaitingBooking", e.GetProperty("status").GetString()));
+        Assert.All(waiting, e => Assert.Equal(JsonValueKind.Null, e.GetProperty("to").ValueKind));
         Assert.Equal(0, Smtp.Count());
 
         await booking.StartRelayAsync(); // BookingPlaced reaches notifications now
@@ -41,9 +41,13 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
     [Fact]
     public async Task A_4xx_reply_is_retried_until_accepted_a_5xx_reply_is_recorded_as_failed_and_visible()
     {
+        // Each booking's one mail: its payment failed.
         var ok = await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-OKOKOK", "Ok Guest", "ok@example.com");
         var later = await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-LATER2", "Later Guest", "tempfail@example.com");
         var never = await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-NEVER2", "Never Guest", "reject@example.com");
+        await Events.PaymentFailedAsync(Guid.Parse(ok.Key), "HTL-OKOKOK");
+        await Events.PaymentFailedAsync(Guid.Parse(later.Key), "HTL-LATER2");
+        await Events.PaymentFailedAsync(Guid.Parse(never.Key), "HTL-NEVER2");
 
         await Smtp.WaitForAsync("HTL-OKOKOK", 1);
         await Smtp.WaitForAsync("HTL-LATER2", 1);
@@ -66,8 +70,10 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
     [Fact]
     public async Task Resend_needs_the_admin_key_and_sends_a_new_confirmation_recorded_as_a_resend()
     {
-        await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-RESEND", "Rita Resend", "rita@example.com");
-        var original = (await Smtp.WaitForAsync("HTL-RESEND", 1)).Single();
+        var bookingId = Guid.NewGuid();
+        await Events.BookingPlacedAsync(bookingId, "HTL-RESEND", "Rita Resend", "rita@example.com");
+        await Events.PaymentCapturedAsync(bookingId, "HTL-RESEND");
+        var original = (await Smtp.WaitForAsync("HTL-RESEND", 2)).OfKind("Confirmation");
 
         var body = new { bookingReference = "htl-resend" };
         using (var anonymous = await Notifications.Client.PostAsJsonAsync("/api/emails/resend", body))
@@ -84,20 +90,23 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
             using var response = await Notifications.Client.SendAsync(unknown);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
-        Assert.Single(await Notifications.EmailsAsync("HTL-RESEND"));
+        Assert.Equal(2, (await Notifications.EmailsAsync("HTL-RESEND")).Count);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.AdminKey);
         using var accepted = await Notifications.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
 
-        var mails = await Smtp.WaitForAsync("HTL-RESEND", 2);
-        var copy = mails.Single(m => m.MessageId != original.MessageId);
+        var mails = await Smtp.WaitForAsync("HTL-RESEND", 3);
+        var copy = mails.Single(m => m.Subject?.StartsWith("[Copy]", StringComparison.Ordinal) == true);
         Assert.StartsWith("[Copy] Booking confirmed", copy.Subject);
         Assert.Equal("rita@example.com", Assert.Single(copy.To.Mailboxes).Address);
 
-        var ledger = await Eventually.WaitAsync(() => Notifications.EmailsAsync("HTL-RESEND"),
-            e => e.Count == 2 && e.All(x => x.GetProperty("status").GetString() == "Sent"), TimeSpan.FromSeconds(10), "both entries sent");
+        var ledger = (await Eventually.WaitAsync(() => Notifications.EmailsAsync("HTL-RESEND"),
+            e => e.Count == 3 && e.All(x => x.GetProperty("status").GetString() == "Sent"), TimeSpan.FromSeconds(10), "every entry sent"))
+            .Where(e => e.GetProperty("kind").GetString() == "Confirmation").ToList();
+        Assert.Equal(2, ledger.Count);
+        Assert.NotEqual(original.MessageId, copy.MessageId);
         Assert.False(ledger[0].GetProperty("resend").GetBoolean());
         Assert.True(ledger[1].GetProperty("resend").GetBoolean());
         Assert.Equal(ledger[0].GetProperty("id").GetGuid(), ledger[1].GetProperty("resendOf").GetGuid());

@@ -21,7 +21,9 @@ public sealed class IdleSenderTests(InfraFixture infra, ITestOutputHelper output
     [Fact]
     public async Task With_nothing_to_send_the_sender_looks_but_commits_nothing()
     {
-        await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-IDLE01", "Ivy Idle", "ivy@example.com");
+        var idleBooking = Guid.NewGuid();
+        await Events.BookingPlacedAsync(idleBooking, "HTL-IDLE01", "Ivy Idle", "ivy@example.com");
+        await Events.PaymentFailedAsync(idleBooking, "HTL-IDLE01"); // its one mail
         await Smtp.WaitForAsync("HTL-IDLE01", 1);
         await Eventually.WaitAsync(() => Notifications.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE type = 'EmailSent'"),
             n => n == 1, TimeSpan.FromSeconds(10), "the mail marked sent");

@@ -112,6 +112,31 @@ public sealed class WireEvents(string bootstrapServers) : IDisposable
             paymentMethodId = "pm_test_4242",
         });
 
+    /// <summary>A BookingCancelled (version 2) as booking publishes it: who cancelled, and the system's reason code.</summary>
+    public Task<Sent> BookingCancelledAsync(Guid bookingId, string reference, string guestName, string guestEmail, string cancelledBy, string? reasonCode) =>
+        ProduceAsync("booking.events", bookingId, "BookingCancelled", new
+        {
+            bookingId,
+            reference,
+            guestName,
+            guestEmail,
+            hotelId = "ams-canal",
+            hotelName = "Canal House Amsterdam",
+            roomTypeId = "ams-canal-double",
+            roomTypeName = "Classic Double",
+            checkIn = new DateOnly(2027, 3, 1),
+            checkOut = new DateOnly(2027, 3, 4),
+            nights = 3,
+            totalAmount = 447m,
+            currency = "EUR",
+            paymentMethodId = "pm_test_4242",
+            cancelledAt = DateTimeOffset.UtcNow,
+            reason = "Released by the hotel.",
+            cancelledBy,
+            reasonCode,
+            version = 2,
+        });
+
     public void Dispose()
     {
         _producer.Flush(TimeSpan.FromSeconds(5));

@@ -16,13 +16,13 @@ public static class PaymentMethodsApi
         app.MapPost(Path, CreateAsync)
             .WithName("CreatePaymentMethod")
             .RequireRateLimiting(BillingRateLimitingOptions.TokenisationPolicy)
-            .WithSummary("Tokenises a card: returns a pm_ token with brand, last4 and expiry. The number and CVC are never stored or logged.");
+            .WithSummary("Tokenises a card for one guest (email): returns a payment token that books for that guest only, with brand, last4 and expiry. The number and CVC are never stored or logged.");
         return app;
     }
 
     private static async Task<Results<Created<PaymentMethodResponse>, ProblemHttpResult>> CreateAsync(
         CreatePaymentMethodRequest request, BillingDbContext db, CardFingerprinter fingerprinter, ICardRegistrar registrar,
-        TimeProvider clock, CancellationToken ct)
+        PaymentTokens tokens, TimeProvider clock, CancellationToken ct)
     {
         var errors = CardValidation.Validate(request, clock.GetUtcNow(), out var digits);
         if (errors.Count > 0)
@@ -33,8 +33,8 @@ public static class PaymentMethodsApi
             });
 
         var method = await RegisterAsync(request, digits, db, fingerprinter, registrar, clock, ct);
-        return TypedResults.Created($"{Path}/{method.Id}",
-            new PaymentMethodResponse(method.Id, method.Brand, method.Last4, method.ExpMonth, method.ExpYear));
+        return TypedResults.Created($"{Path}/{method.Id}", new PaymentMethodResponse(
+            tokens.Issue(method.Id, request.Email!, clock.GetUtcNow()), method.Brand, method.Last4, method.ExpMonth, method.ExpYear));
     }
 
     /// <summary>Stores the token for a validated card (number and CVC only go to the gateway's registrar, never to a table).</summary>

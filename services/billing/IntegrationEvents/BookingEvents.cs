@@ -18,9 +18,16 @@ public sealed record BookingPlacedIntegrationEvent(
     string Currency,
     string PaymentMethodId) : IntegrationEvent;
 
-/// <summary>A booking was cancelled: refund per policy, or make sure it is never charged.</summary>
+/// <summary>
+/// A booking was cancelled: refund per policy (in full when the hotel cancelled it itself), or make sure it is never
+/// charged. <see cref="CancelledBy"/> (version 2): guest, agent or system; absent in version 1.
+/// </summary>
 public sealed record BookingCancelledIntegrationEvent(
     Guid BookingId,
     string Reference,
     DateOnly CheckIn,
-    DateTimeOffset CancelledAt) : IntegrationEvent;
+    DateTimeOffset CancelledAt,
+    string? CancelledBy = null) : IntegrationEvent
+{
+    public const string BySystem = "system";
+}

@@ -1,12 +1,16 @@
 namespace Hotel.Billing.PaymentMethods;
 
-/// <summary>Body of <c>POST /api/payment-methods</c>: what a card form sends, once, to be tokenised.</summary>
-public sealed record CreatePaymentMethodRequest(string? Number, int? ExpMonth, int? ExpYear, string? Cvc, string? HolderName)
+/// <summary>
+/// Body of <c>POST /api/payment-methods</c>: what a card form sends, once, to be tokenised, with the e-mail of the guest
+/// the token is for (it books for that guest only).
+/// </summary>
+public sealed record CreatePaymentMethodRequest(string? Number, int? ExpMonth, int? ExpYear, string? Cvc, string? HolderName, string? Email = null)
 {
     // Never print the number or the CVC, should anyone log the request object.
-    public override string ToString() => $"CreatePaymentMethodRequest {{ ExpMonth = {ExpMonth}, ExpYear = {ExpYear}, HolderName = {HolderName} }}";
+    public override string ToString() => $"CreatePaymentMethodRequest {{ ExpMonth = {ExpMonth}, ExpYear = {ExpYear}, HolderName = {HolderName}, Email = {Email} }}";
 }
 
+/// <param name="Id">The payment token (<c>pm_….{expiry}.{signature}</c>) to book with, bound to the request's e-mail.</param>
 public sealed record PaymentMethodResponse(string Id, string Brand, string Last4, int ExpMonth, int ExpYear);
 
 /// <summary>Validation of a card form: every failure names its field (camelCase, as in the request).</summary>
@@ -35,6 +39,9 @@ public static class CardValidation
         var cvcLength = amex ? 4 : 3;
         if (request.Cvc is null || request.Cvc.Length != cvcLength || !request.Cvc.All(char.IsAsciiDigit))
             errors["cvc"] = [$"The security code must be {cvcLength} digits."];
+
+        if (string.IsNullOrWhiteSpace(request.Email)) errors["email"] = ["The guest's e-mail is required: the token books for that guest only."];
+        else if (request.Email.Length > 254 || !request.Email.Contains('@', StringComparison.Ordinal)) errors["email"] = ["The guest's e-mail is not a valid address."];
 
         if (string.IsNullOrWhiteSpace(request.HolderName)) errors["holderName"] = ["The card holder's name is required."];
         else if (request.HolderName.Length > 200) errors["holderName"] = ["The card holder's name is longer than 200 characters."];

@@ -4,6 +4,7 @@ using Hotel.Billing.Fraud;
 using Hotel.Billing.Gateways;
 using Hotel.Billing.Infrastructure;
 using Hotel.Billing.IntegrationEvents;
+using Hotel.Billing.PaymentMethods;
 using Hotel.Eventing.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,14 @@ public sealed class PaymentProcessor(
     IPaymentGateway gateway,
     GatewayResilience resilience,
     FraudScreening fraud,
+    PaymentTokens tokens,
     IOptions<PaymentsOptions> options,
     TimeProvider clock,
     ILogger<PaymentProcessor> logger)
 {
+    /// <summary>PaymentFailed's reason code for a token that does not verify for the booking's guest.</summary>
+    public const string InvalidPaymentMethod = "invalid_payment_method";
+
     public async Task OnBookingPlacedAsync(BookingPlacedIntegrationEvent placed, CancellationToken ct)
     {
         if (await db.Payments.AnyAsync(p => p.BookingId == placed.BookingId, ct))
@@ -33,7 +38,9 @@ public sealed class PaymentProcessor(
             return;
         }
 
-        var method = await db.PaymentMethods.AsNoTracking().SingleOrDefaultAsync(m => m.Id == placed.PaymentMethodId, ct);
+        // The token must have been issued for this booking's guest and be unexpired when the booking was placed (event time, so a replay decides the same).
+        var issuedForGuest = tokens.TryVerify(placed.PaymentMethodId, placed.GuestEmail, placed.OccurredAt, out var methodId);
+        var method = issuedForGuest ? await db.PaymentMethods.AsNoTracking().SingleOrDefaultAsync(m => m.Id == methodId, ct) : null;
         var payment = new Payment
         {
             BookingId = placed.BookingId,
@@ -61,8 +68,20 @@ public sealed class PaymentProcessor(
             return;
         }
 
-        if (method is not null
-            && await fraud.ScreenAsync(placed.BookingId, method.Fingerprint, placed.GuestEmail, placed.OccurredAt, ct) is { } verdict)
+        if (!issuedForGuest)
+        {
+            payment.Status = PaymentStatus.Failed;
+            payment.FailureCode = InvalidPaymentMethod;
+            payment.FailureReason = "The payment method was not issued for this guest, or has expired.";
+            db.AddToOutbox(BillingDbContext.PaymentAggregateType, placed.BookingId.ToString(),
+                new PaymentFailedIntegrationEvent(placed.BookingId, placed.Reference, payment.Id, payment.FailureCode, payment.FailureReason));
+            logger.LogWarning("Booking {Reference} carries a payment token not issued for its guest; not charging", placed.Reference);
+            return;
+        }
+
+        // Without a row for the token (tokenised elsewhere, or the row lost) the token itself stands for the card, so the velocity rules still count it.
+        var fingerprint = method?.Fingerprint ?? "token:" + methodId;
+        if (await fraud.ScreenAsync(placed.BookingId, fingerprint, placed.GuestEmail, placed.OccurredAt, ct) is { } verdict)
         {
             payment.Status = PaymentStatus.Held;
             payment.HoldRule = verdict.Rule;
@@ -73,7 +92,7 @@ public sealed class PaymentProcessor(
             return;
         }
 
-        var request = new ChargeRequest(IdempotencyKeys.Charge(placed.BookingId), placed.PaymentMethodId, placed.TotalAmount, placed.Currency,
+        var request = new ChargeRequest(IdempotencyKeys.Charge(placed.BookingId), methodId, placed.TotalAmount, placed.Currency,
             $"Booking {placed.Reference}");
         ChargeResult result;
         try
@@ -144,8 +163,11 @@ public sealed class PaymentProcessor(
                 return;
         }
 
+        // The hotel's own cancellations (the unpaid-booking sweep, when the charge landed after it) cost the guest nothing.
         var policy = options.Value;
-        var due = RefundPolicy.RefundDue(payment.Amount, payment.NightlyRate, payment.CheckIn, cancelled.CancelledAt, policy.CheckInTime, policy.FullRefundNotice);
+        var due = cancelled.CancelledBy == BookingCancelledIntegrationEvent.BySystem
+            ? payment.Amount
+            : RefundPolicy.RefundDue(payment.Amount, payment.NightlyRate, payment.CheckIn, cancelled.CancelledAt, policy.CheckInTime, policy.FullRefundNotice);
         payment.CancelledAt = cancelled.CancelledAt;
         payment.UpdatedAt = now;
         if (due <= 0)

@@ -42,6 +42,8 @@ public static class BookingsApi
             PlaceBookingOutcome.Placed => TypedResults.Created($"/api/bookings/{booking!.Reference}", BookingResponse.From(booking)),
             PlaceBookingOutcome.UnknownHotel => Problems.Unprocessable("hotelId", $"There is no hotel '{request.HotelId}'."),
             PlaceBookingOutcome.UnknownRoomType => Problems.Unprocessable("roomTypeId", $"Hotel '{request.HotelId}' has no room type '{request.RoomTypeId}'."),
+            PlaceBookingOutcome.InvalidPaymentMethod => Problems.Unprocessable("paymentMethodId",
+                "This payment token was not issued for this guest's e-mail, has expired, or is not valid: tokenise the card again with the guest's e-mail."),
             _ => Problems.Conflict("Sold out", "No room of this type is free on every night of the stay."),
         };
     }
@@ -59,7 +61,8 @@ public static class BookingsApi
         var errors = request.Validate();
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var (outcome, booking) = await bookings.CancelAsync(reference, request.Email!, request.Reason, ct);
+        // An agent's cancellation comes through this API too (customer care); until it carries a credential of its own it counts as the guest's.
+        var (outcome, booking) = await bookings.CancelAsync(reference, request.Email!, request.Reason, CancelledBy.Guest, ct);
         return outcome == CancelBookingOutcome.NotFound
             ? BookingNotFound(reference)
             : TypedResults.Ok(BookingResponse.From(booking!));

@@ -4,6 +4,7 @@ using Hotel.Booking.Hotels;
 using Hotel.Booking.Infrastructure;
 using Hotel.Booking.IntegrationEvents;
 using Hotel.Booking.Inventory;
+using Hotel.Booking.Payments;
 using Hotel.Eventing.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,6 +15,8 @@ public enum PlaceBookingOutcome
     UnknownHotel,
     UnknownRoomType,
     SoldOut,
+    /// <summary>The payment token was not issued by billing for this guest, or has expired.</summary>
+    InvalidPaymentMethod,
 }
 
 public enum CancelBookingOutcome
@@ -27,7 +30,7 @@ public enum CancelBookingOutcome
 /// Places and cancels bookings. Each state change, its inventory change and its outbox event
 /// commit in one transaction, so an event is published exactly when the change happened.
 /// </summary>
-public sealed class BookingService(BookingDbContext db, RoomInventory inventory, TimeProvider time, ILogger<BookingService> logger)
+public sealed class BookingService(BookingDbContext db, RoomInventory inventory, PaymentTokens paymentTokens, TimeProvider time, ILogger<BookingService> logger)
 {
     private const int ReferenceAttempts = 5;
 
@@ -36,6 +39,8 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
     /// <param name="request">An already validated request.</param>
     public async Task<(PlaceBookingOutcome Outcome, Booking? Booking)> PlaceAsync(PlaceBookingRequest request, CancellationToken ct)
     {
+        // Checked offline, before anything is read or held: a made-up or another guest's token books nothing.
+        if (!paymentTokens.Verify(request.PaymentMethodId, request.Guest!.Email!, time.GetUtcNow())) return (PlaceBookingOutcome.InvalidPaymentMethod, null);
         var hotel = await db.Hotels.AsNoTracking().Include(h => h.RoomTypes).SingleOrDefaultAsync(h => h.Id == request.HotelId, ct);
         if (hotel is null) return (PlaceBookingOutcome.UnknownHotel, null);
         var roomType = hotel.RoomTypes.SingleOrDefault(rt => rt.Id == request.RoomTypeId);
@@ -114,7 +119,9 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
     }
 
     /// <summary>Cancels and releases the nights once; a second cancel changes nothing.</summary>
-    public async Task<(CancelBookingOutcome Outcome, Booking? Booking)> CancelAsync(string reference, string email, string? reason, CancellationToken ct)
+    /// <param name="cancelledBy">A <see cref="CancelledBy"/> value: the guest, or an agent acting for them.</param>
+    public async Task<(CancelBookingOutcome Outcome, Booking? Booking)> CancelAsync(string reference, string email, string? reason, string cancelledBy,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -143,7 +150,7 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
         if (booking is null || !booking.BelongsTo(email)) return (CancelBookingOutcome.NotFound, null);
         if (booking.Status == BookingStatus.Cancelled) return (CancelBookingOutcome.AlreadyCancelled, booking);
 
-        await CancelLockedAsync(booking, reason, ct);
+        await CancelLockedAsync(booking, reason, cancelledBy, reasonCode: null, ct);
         await tx.CommitAsync(ct);
 
         logger.LogDebug("Booking {Reference} cancelled", booking.Reference);
@@ -164,15 +171,19 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
         if (booking.PlacedAt >= (booking.Status == BookingStatus.PaymentFailed ? failedPlacedBefore : placedBefore)) return false;
 
         var status = booking.Status;
-        await CancelLockedAsync(booking, status == BookingStatus.PaymentFailed
-            ? $"Payment failed ({booking.PaymentFailureCode})." : "No payment was received in time.", ct);
+        var (reasonCode, reason) = status == BookingStatus.PaymentFailed
+            ? (CancellationReasonCodes.PaymentFailed, $"Payment failed ({booking.PaymentFailureCode}).")
+            : booking.PaymentHeldAt is not null
+                ? (CancellationReasonCodes.PaymentHeld, "The payment was held for review and did not clear in time.")
+                : (CancellationReasonCodes.PaymentNotReceived, "No payment was received in time.");
+        await CancelLockedAsync(booking, reason, CancelledBy.System, reasonCode, ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Unpaid booking {Reference} ({Status}) cancelled after the grace period", booking.Reference, status);
         return true;
     }
 
     /// <summary>Releases the nights, cancels and writes BookingCancelled; the caller holds the row lock and commits.</summary>
-    private async Task CancelLockedAsync(Booking booking, string? reason, CancellationToken ct)
+    private async Task CancelLockedAsync(Booking booking, string? reason, string cancelledBy, string? reasonCode, CancellationToken ct)
     {
         var roomType = await db.RoomTypes.AsNoTracking().Include(rt => rt.Hotel).SingleAsync(rt => rt.Id == booking.RoomTypeId, ct);
         await inventory.ReleaseAsync(booking.RoomTypeId, booking.CheckIn, booking.CheckOut, ct);
@@ -182,8 +193,8 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
             booking.HotelId, roomType.Hotel!.Name, roomType.Id, roomType.Name,
             booking.CheckIn, booking.CheckOut, booking.Nights,
             booking.TotalAmount, booking.Currency, booking.PaymentMethodId,
-            booking.CancelledAt!.Value, booking.CancellationReason)
-        { OccurredAt = booking.CancelledAt.Value });
+            booking.CancelledAt!.Value, booking.CancellationReason, cancelledBy, reasonCode)
+        { OccurredAt = booking.CancelledAt.Value, Version = BookingCancelledIntegrationEvent.CurrentVersion });
         await db.SaveChangesAsync(ct);
     }
 

@@ -14,6 +14,8 @@ public enum CompleteOutcome
     Expired,
     SoldOut,
     Invalid,
+    /// <summary>The token billing handed back does not verify for the draft's guest: nothing booked, the draft kept for another card.</summary>
+    InvalidPaymentMethod,
 }
 
 public sealed record CompleteResult(CompleteOutcome Outcome, string? Reference = null, IReadOnlyDictionary<string, string[]>? Errors = null);
@@ -21,7 +23,8 @@ public sealed record CompleteResult(CompleteOutcome Outcome, string? Reference =
 /// <summary>The website's checkout: a draft for the stay and guest, completed with the payment method billing returns.</summary>
 public sealed partial class CheckoutService(BookingDbContext db, BookingService bookings, TimeProvider time, IOptions<CheckoutOptions> options)
 {
-    [GeneratedRegex("^pm_[A-Za-z0-9_]{1,100}$")]
+    // The shape of billing's token (pm_….{expiry}.{signature}); whether it verifies is BookingService's check.
+    [GeneratedRegex("^pm_[A-Za-z0-9_.-]{1,125}$")]
     private static partial Regex PaymentMethodIdPattern();
 
     public static bool IsPaymentMethodId(string? id) => id is not null && PaymentMethodIdPattern().IsMatch(id);
@@ -84,6 +87,12 @@ public sealed partial class CheckoutService(BookingDbContext db, BookingService 
             }
 
             var (outcome, booking) = await bookings.PlaceAsync(request, ct);
+            if (outcome == PlaceBookingOutcome.InvalidPaymentMethod)
+            {
+                await db.CheckoutDrafts.Where(d => d.Id == draft.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedAt, (DateTimeOffset?)null), ct);
+                return new(CompleteOutcome.InvalidPaymentMethod);
+            }
             if (outcome != PlaceBookingOutcome.Placed)
             {
                 await db.CheckoutDrafts.Where(d => d.Id == draft.Id).ExecuteDeleteAsync(ct);

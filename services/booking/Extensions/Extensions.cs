@@ -34,6 +34,9 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<RoomInventory>();
         builder.Services.AddScoped<BookingService>();
+        PaymentTokenOptions.ValidateAtStartup(builder.Configuration, builder.Environment);
+        builder.Services.AddOptions<PaymentTokenOptions>().Bind(builder.Configuration.GetSection(PaymentTokenOptions.Section));
+        builder.Services.AddSingleton<PaymentTokens>();
 
         // Payments: billing's outcome events mark bookings Paid / PaymentFailed / held; unpaid ones are cancelled after a grace period.
         // E-mails: notifications' EmailSent marks the confirmation sent. Both drive the guest website's live status.

@@ -19,7 +19,10 @@ public sealed record BookingPlacedIntegrationEvent(
     decimal TotalAmount,
     string Currency) : IntegrationEvent;
 
-/// <summary><c>booking.events</c> · BookingCancelled (carries the booking's facts too, so it can arrive first).</summary>
+/// <summary>
+/// <c>booking.events</c> · BookingCancelled (carries the booking's facts too, so it can arrive first). Version 2 adds
+/// who cancelled: guest, agent or system (null in version 1).
+/// </summary>
 public sealed record BookingCancelledIntegrationEvent(
     Guid BookingId,
     string Reference,
@@ -33,7 +36,12 @@ public sealed record BookingCancelledIntegrationEvent(
     decimal TotalAmount,
     string Currency,
     DateTimeOffset CancelledAt,
-    string? Reason) : IntegrationEvent;
+    string? Reason,
+    string? CancelledBy = null) : IntegrationEvent
+{
+    /// <summary>The reason, and who cancelled when the hotel did it itself, so the agent tells it from a guest's own cancellation.</summary>
+    public string TimelineDetail => CancelledBy == "system" ? $"Cancelled by the hotel: {Reason}" : Reason ?? "";
+}
 
 /// <summary><c>payment.events</c> · PaymentCaptured.</summary>
 public sealed record PaymentCapturedIntegrationEvent(

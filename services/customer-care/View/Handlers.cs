@@ -30,7 +30,7 @@ public sealed class BookingCancelledHandler(ViewUpdater view) : IConsumer<Bookin
     {
         var e = context.Message;
         return view.ApplyAsync(e.Id, e.BookingId, e.Reference,
-            new TimelineEntry { Kind = TimelineKinds.Cancelled, OccurredAt = e.CancelledAt, Detail = e.Reason ?? "" },
+            new TimelineEntry { Kind = TimelineKinds.Cancelled, OccurredAt = e.CancelledAt, Detail = e.TimelineDetail },
             new(e.Reference, e.GuestName, e.GuestEmail, e.HotelName, e.RoomTypeName, e.CheckIn, e.CheckOut, e.Nights, e.TotalAmount, e.Currency),
             b =>
             {

@@ -6,7 +6,10 @@ using Hotel.Notifications.Mail;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
-/// <summary>BookingPlaced: the booking and its guest enter the view; the confirmation is queued; mails that waited for it are released.</summary>
+/// <summary>
+/// BookingPlaced: the booking and its guest enter the view; mails that waited for it are released. No mail of its own:
+/// the confirmation goes out when the payment is captured (PaymentCaptured), so a booking nobody paid for mails nobody.
+/// </summary>
 public sealed class BookingPlacedHandler(NotificationsDbContext db, MailLedger ledger, TimeProvider clock) : IConsumer<BookingPlacedIntegrationEvent>
 {
     public async Task Consume(ConsumeContext<BookingPlacedIntegrationEvent> context)
@@ -44,12 +47,15 @@ public sealed class BookingPlacedHandler(NotificationsDbContext db, MailLedger l
         booking.UpdatedAt = clock.GetUtcNow();
 
         await GuestViews.TouchAsync(db, e.GuestEmail, e.GuestName, clock.GetUtcNow(), countBooking: isNew, ct);
-        await ledger.EnqueueAsync(e, MailKind.Confirmation, e.BookingId, e.Reference, data: null, ct);
         await ledger.ReleaseAwaitingAsync(booking, ct);
     }
 }
 
-/// <summary>BookingCancelled: the view shows it cancelled (creating it if the placement was never seen); the cancellation is queued.</summary>
+/// <summary>
+/// BookingCancelled: the view shows it cancelled (creating it if the placement was never seen); the cancellation is
+/// queued, unless the hotel released a booking whose payment failed or was held: that guest already had the one mail
+/// about it (payment failed / on hold), which says the room is released.
+/// </summary>
 public sealed class BookingCancelledHandler(NotificationsDbContext db, MailLedger ledger, TimeProvider clock) : IConsumer<BookingCancelledIntegrationEvent>
 {
     public async Task Consume(ConsumeContext<BookingCancelledIntegrationEvent> context)
@@ -81,7 +87,8 @@ public sealed class BookingCancelledHandler(NotificationsDbContext db, MailLedge
         booking.CancellationReason = e.Reason;
         booking.UpdatedAt = clock.GetUtcNow();
 
-        await ledger.EnqueueAsync(e, MailKind.Cancellation, e.BookingId, e.Reference, data: null, ct);
+        if (!e.IsReleaseAfterPaymentMail)
+            await ledger.EnqueueAsync(e, MailKind.Cancellation, e.BookingId, e.Reference, data: null, ct);
         await ledger.ReleaseAwaitingAsync(booking, ct);
     }
 }

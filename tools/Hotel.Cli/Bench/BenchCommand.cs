@@ -185,7 +185,7 @@ public static class BenchCommand
         await Parallel.ForAsync(0, TestCards, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             using var response = await http.PostAsJsonAsync("/api/payment-methods",
-                new { number = CardNumber(i), expMonth = 12, expYear = DateTime.UtcNow.Year + 3, cvc = "123", holderName = "Bench Guest" }, ct);
+                new { number = CardNumber(i), expMonth = 12, expYear = DateTime.UtcNow.Year + 3, cvc = "123", holderName = "Bench Guest", email = LoadGenerator.BenchGuestEmail(i) }, ct);
             response.EnsureSuccessStatusCode();
             ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
         });

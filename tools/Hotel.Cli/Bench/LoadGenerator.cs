@@ -24,6 +24,9 @@ public sealed class LoadGenerator(HttpClient booking, IReadOnlyList<string> paym
 {
     private int _guests;
 
+    /// <summary>The e-mail the <paramref name="card"/>-th test card was tokenised for.</summary>
+    public static string BenchGuestEmail(int card) => $"guest{card}@bench.example";
+
     /// <summary>A client that never waits for a connection: each concurrent request gets its own.</summary>
     public static HttpClient NewClient(string bookingUrl) =>
         new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
@@ -76,7 +79,8 @@ public sealed class LoadGenerator(HttpClient booking, IReadOnlyList<string> paym
                 roomTypeId = slot.RoomTypeId,
                 checkIn = slot.CheckIn.ToString("yyyy-MM-dd"),
                 checkOut = slot.CheckIn.AddDays(1).ToString("yyyy-MM-dd"),
-                guest = new { name = $"Bench Guest {guest}", email = $"guest{guest}@bench.example" },
+                // Tokens are bound to one guest's e-mail: guest n books as the n-th tokenised card's guest.
+                guest = new { name = $"Bench Guest {guest}", email = BenchGuestEmail(guest % paymentMethodIds.Count) },
                 paymentMethodId = paymentMethodIds[guest % paymentMethodIds.Count],
             });
             status = (int)response.StatusCode;

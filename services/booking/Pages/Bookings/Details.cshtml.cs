@@ -57,7 +57,7 @@ public sealed class DetailsModel(BookingService bookings, BookingDbContext db, G
         if (email is null) return await ShowAsync(reference, null, ct);
         var reason = string.IsNullOrWhiteSpace(Reason) ? "Cancelled by the guest on the website." : Reason.Trim();
         if (reason.Length > CancelBookingRequest.MaxReasonLength) reason = reason[..CancelBookingRequest.MaxReasonLength];
-        var (outcome, _) = await bookings.CancelAsync(reference, email, reason, ct);
+        var (outcome, _) = await bookings.CancelAsync(reference, email, reason, CancelledBy.Guest, ct);
         if (outcome == CancelBookingOutcome.NotFound) return await ShowAsync(reference, null, ct);
         return new SeeOther($"/bookings/{BookingReference.Normalize(reference)}?cancelled=true");
     }

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Checkout step 2: the card form. Its action is billing's form endpoint, so the card number goes from the browser
-/// to billing and never through booking; billing sends the browser back to <c>/checkout/{id}/complete</c> with a
-/// payment method id (or the name of the field to correct).
+/// to billing and never through booking; with it goes the guest's e-mail, which the token is bound to. Billing hands
+/// the browser back to <c>/checkout/{id}/complete</c> with a form post of the token (or a 303 naming the field to correct).
 /// </summary>
 public sealed class IndexModel(CheckoutService checkout, CheckoutCookie cookie, BookingDbContext db, IOptions<WebsiteOptions> options) : PageModel
 {

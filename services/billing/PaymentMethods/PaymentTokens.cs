@@ -1,0 +1,72 @@
+namespace Hotel.Billing.PaymentMethods;
+
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// Section <c>PaymentTokens</c>: the key billing signs payment tokens with and booking checks them with (the same
+/// value in both services), and how long a token may be used to book.
+/// </summary>
+public sealed class PaymentTokenOptions
+{
+    public const string Section = "PaymentTokens";
+
+    /// <summary>The value in appsettings.Development.json: refused outside Development.</summary>
+    public const string DevelopmentKey = "dev-only-payment-token-key-0123456789abcdef";
+
+    public string Key { get; set; } = "";
+
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Refuses to start without a usable key, and outside Development with the development one (anyone who read the
+    /// repository could otherwise sign tokens for any guest). Throws naming the setting.
+    /// </summary>
+    public static void ValidateAtStartup(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var key = configuration[$"{Section}:Key"];
+        if (string.IsNullOrWhiteSpace(key) || key.Length < 32)
+            throw new InvalidOperationException($"{Section}:Key is not set or shorter than 32 characters: set it (the same value as booking's), e.g. {Section}__Key=….");
+        if (!environment.IsDevelopment() && key == DevelopmentKey)
+            throw new InvalidOperationException($"{Section}:Key is the development value; outside Development give it a secret of its own.");
+    }
+}
+
+/// <summary>
+/// Payment tokens bound to one guest: <c>pm_…</c> (the payment method's id), its expiry (Unix seconds) and an
+/// HMAC-SHA256 of (id, the guest's normalised e-mail, expiry) under <c>PaymentTokens:Key</c>, joined by dots.
+/// Booking checks a token offline with its own copy of <see cref="TryVerify"/>; a token read from a log or a
+/// stolen form cannot book for another address, and one made up fails.
+/// </summary>
+public sealed class PaymentTokens(IOptions<PaymentTokenOptions> options)
+{
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Key);
+
+    public string Issue(string paymentMethodId, string guestEmail, DateTimeOffset now)
+    {
+        var expires = (now + options.Value.Lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return $"{paymentMethodId}.{expires}.{Sign(paymentMethodId, guestEmail, expires)}";
+    }
+
+    /// <summary>Whether <paramref name="token"/> was issued for <paramref name="guestEmail"/> and is not expired at <paramref name="at"/>.</summary>
+    public bool TryVerify(string? token, string guestEmail, DateTimeOffset at, out string paymentMethodId)
+    {
+        paymentMethodId = "";
+        var parts = token?.Split('.');
+        if (parts is not { Length: 3 } || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return false;
+        if (at.ToUnixTimeSeconds() > expires) return false;
+        var expected = Encoding.ASCII.GetBytes(Sign(parts[0], guestEmail, parts[1]));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[2]))) return false;
+        paymentMethodId = parts[0];
+        return true;
+    }
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    private string Sign(string paymentMethodId, string guestEmail, string expires) =>
+        Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{paymentMethodId}\n{NormalizeEmail(guestEmail)}\n{expires}")));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
