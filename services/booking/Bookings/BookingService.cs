@@ -6,6 +6,7 @@ using Hotel.Booking.IntegrationEvents;
 using Hotel.Booking.Inventory;
 using Hotel.Booking.Payments;
 using Hotel.Eventing.Outbox;
+using Hotel.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -127,7 +128,7 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
         {
             try
             {
-                return await TryCancelAsync(reference, email, reason, ct);
+                return await TryCancelAsync(reference, email, reason, cancelledBy, ct);
             }
             catch (Exception e) when (TransientDatabaseErrors.IsTransient(e) && attempt < TransientDatabaseErrors.MaxAttempts)
             {
@@ -138,14 +139,15 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
         }
     }
 
-    private async Task<(CancelBookingOutcome Outcome, Booking? Booking)> TryCancelAsync(string reference, string email, string? reason, CancellationToken ct)
+    private async Task<(CancelBookingOutcome Outcome, Booking? Booking)> TryCancelAsync(string reference, string email, string? reason, string cancelledBy,
+        CancellationToken ct)
     {
         var normalized = BookingReference.Normalize(reference);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         // The row lock makes concurrent cancels of one booking take turns, so nights are released once.
         var booking = await db.Bookings
-            .FromSql($"SELECT * FROM bookings WHERE reference = {normalized} FOR UPDATE")
+            .Where(b => b.Reference == normalized).WithRowLock(RowLock.ForUpdate)
             .SingleOrDefaultAsync(ct);
         if (booking is null || !booking.BelongsTo(email)) return (CancelBookingOutcome.NotFound, null);
         if (booking.Status == BookingStatus.Cancelled) return (CancelBookingOutcome.AlreadyCancelled, booking);
@@ -165,7 +167,7 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var booking = await db.Bookings
-            .FromSql($"SELECT * FROM bookings WHERE id = {bookingId} FOR UPDATE")
+            .Where(b => b.Id == bookingId).WithRowLock(RowLock.ForUpdate)
             .SingleOrDefaultAsync(ct);
         if (booking is null || !booking.IsUnpaid) return false;
         if (booking.PlacedAt >= (booking.Status == BookingStatus.PaymentFailed ? failedPlacedBefore : placedBefore)) return false;
