@@ -52,7 +52,7 @@ public sealed class PaymentLookupAccessTests(InfraFixture infra, ITestOutputHelp
     public async Task The_lookup_compares_the_normalised_reference_with_the_indexed_column_as_it_is()
     {
         var spec = await BillingSpec.NewAsync(infra);
-        await using var app = BillingApp.Start(infra, spec, output);
+        await using var app = BillingApp.Start(infra, spec, output, CommandLogging);
         app.Logs.Lines.Clear();
         using (var response = await app.Caller.GetAsync("/api/payments?bookingReference=htl-abc234"))
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -68,10 +68,20 @@ public sealed class PaymentLookupAccessTests(InfraFixture infra, ITestOutputHelp
     public async Task An_unauthenticated_lookup_runs_no_query()
     {
         var spec = await BillingSpec.NewAsync(infra);
-        await using var app = BillingApp.Start(infra, spec, output);
+        await using var app = BillingApp.Start(infra, spec, output, CommandLogging);
         app.Logs.Lines.Clear();
         using (var response = await app.Client.GetAsync("/api/payments?bookingReference=HTL-ABC234"))
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("FROM payments", StringComparison.Ordinal));
+        // The same logging shows an authenticated lookup's query, so the absence above means something.
+        using (var response = await app.Caller.GetAsync("/api/payments?bookingReference=HTL-ABC234"))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(app.Logs.Lines, l => l.Contains("FROM payments", StringComparison.Ordinal));
     }
+
+    /// <summary>EF Core's executed commands in the captured log (appsettings.json keeps EF at Warning).</summary>
+    private static readonly Dictionary<string, string?> CommandLogging = new()
+    {
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
+    };
 }
