@@ -6,6 +6,7 @@ using Hotel.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.RefuseDevelopmentSecrets(); // booking has no secret of its own yet
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -3,7 +3,8 @@ namespace Hotel.Booking.Website;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Hotel.Booking.Checkout;
-using Microsoft.AspNetCore.DataProtection;
+using Hotel.Booking.Infrastructure;
+using Hotel.ServiceDefaults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -23,7 +24,7 @@ public static class GuestWebsiteExtensions
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddSingleton<GuestAccess>();
         builder.Services.AddSingleton<CheckoutCookie>();
-        builder.Services.AddDataProtection().SetApplicationName("Hotel.Booking");
+        builder.AddDataProtectionKeysIn<BookingDbContext>("Hotel.Booking");
         builder.Services.AddRazorPages();
 
         var limits = config.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
