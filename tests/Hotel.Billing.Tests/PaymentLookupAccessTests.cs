@@ -27,16 +27,16 @@ public sealed class PaymentLookupAccessTests(InfraFixture infra, ITestOutputHelp
                  {
                      ("", ""), ("X-Api-Key", "not-the-key"), ("Authorization", "Bearer not-the-key"), ("X-Api-Key", BillingApp.CareKey[..^1]),
                  })
-        foreach (var target in new[] { path, unknownPath })
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, target);
-            if (header != "") request.Headers.TryAddWithoutValidation(header, value);
-            using var response = await app.Client.SendAsync(request);
-            // The same answer whether or not the reference exists: a stranger learns nothing.
-            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{target} with '{header}': {(int)response.StatusCode}");
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.DoesNotContain("4242", await response.Content.ReadAsStringAsync());
-        }
+            foreach (var target in new[] { path, unknownPath })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, target);
+                if (header != "") request.Headers.TryAddWithoutValidation(header, value);
+                using var response = await app.Client.SendAsync(request);
+                // The same answer whether or not the reference exists: a stranger learns nothing.
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{target} with '{header}': {(int)response.StatusCode}");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.DoesNotContain("4242", await response.Content.ReadAsStringAsync());
+            }
 
         var byCare = await app.Caller.GetFromJsonAsync<JsonElement>(path);
         Assert.Equal("4242", Assert.Single(byCare.EnumerateArray()).GetProperty("last4").GetString());
