@@ -5,6 +5,10 @@ using Hotel.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.RefuseDevelopmentSecrets("PaymentTokens:Key", "Payments:FingerprintKey", "ApiKeys:CustomerCare", "ApiKeys:Operator");
+if (string.Equals(builder.Configuration["Payments:Gateway"], "Stripe", StringComparison.OrdinalIgnoreCase))
+    builder.RefuseDevelopmentSecrets("Payments:Stripe:ApiKey");
+builder.AddApiKeyAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
@@ -13,6 +17,8 @@ app.UseTrustedProxies();
 app.UseHttpLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseApiRequestBodyLimit();
 app.UseRateLimiter();
 

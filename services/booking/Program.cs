@@ -6,6 +6,7 @@ using Hotel.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.RefuseDevelopmentSecrets("PaymentTokens:Key");
 builder.AddApplicationServices();
 
 var app = builder.Build();

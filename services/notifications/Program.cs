@@ -5,12 +5,16 @@ using Hotel.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.RefuseDevelopmentSecrets("ApiKeys:CustomerCare", "ApiKeys:Operator");
+builder.AddApiKeyAuthentication();
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapDefaultEndpoints();

@@ -25,7 +25,15 @@ public sealed class BillingApp : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _root = new();
     private readonly WebApplicationFactory<Program> _factory;
 
+    /// <summary>The API keys the tests configure (<c>ApiKeys:CustomerCare</c>, <c>ApiKeys:Operator</c>).</summary>
+    public const string CareKey = "test-customer-care-key", OperatorKey = "test-operator-key";
+
+    /// <summary>A client without credentials: the guest's browser, or a stranger.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client sending customer care's API key (X-Api-Key), for the payment lookup.</summary>
+    public HttpClient Caller { get; }
+
     public BillingSpec Spec { get; }
     public LogCapture Logs { get; } = new();
     public IServiceProvider Services => _factory.Services;
@@ -42,6 +50,8 @@ public sealed class BillingApp : IAsyncDisposable
             builder.UseSetting("Billing:ConsumerGroup", spec.Group);
             builder.UseSetting("Payments:RetryBaseDelay", "00:00:00.010");
             builder.UseSetting("Logging:LogLevel:Default", "Trace");
+            builder.UseSetting("ApiKeys:CustomerCare", CareKey);
+            builder.UseSetting("ApiKeys:Operator", OperatorKey);
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
             builder.ConfigureLogging(logging =>
             {
@@ -52,6 +62,8 @@ public sealed class BillingApp : IAsyncDisposable
             if (services is not null) builder.ConfigureTestServices(services);
         });
         Client = _factory.CreateClient(); // starts the host: migrations, then the consumer
+        Caller = _factory.CreateClient();
+        Caller.DefaultRequestHeaders.Add("X-Api-Key", CareKey);
     }
 
     public static BillingApp Start(InfraFixture infra, BillingSpec spec, ITestOutputHelper? output = null,
@@ -73,6 +85,7 @@ public sealed class BillingApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Caller.Dispose();
         await _factory.DisposeAsync();
         await _root.DisposeAsync();
     }

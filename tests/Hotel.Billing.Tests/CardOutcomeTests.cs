@@ -58,16 +58,16 @@ public sealed class CardOutcomeTests(InfraFixture infra, ITestOutputHelper outpu
             "SELECT attempts FROM sandbox_gateway_charges WHERE idempotency_key = $1", $"booking-{transient.BookingId}-charge"));
 
         // The agent UI / receipt view.
-        var views = await app.Client.GetFromJsonAsync<JsonElement>($"/api/payments?bookingReference={success.Reference}");
+        var views = await app.Caller.GetFromJsonAsync<JsonElement>($"/api/payments?bookingReference={success.Reference}");
         var view = Assert.Single(views.EnumerateArray());
         Assert.Equal("Captured", view.GetProperty("status").GetString());
         Assert.Equal("4242", view.GetProperty("last4").GetString());
         Assert.Equal(361.50m, view.GetProperty("amount").GetDecimal());
-        var failedView = Assert.Single((await app.Client.GetFromJsonAsync<JsonElement>($"/api/payments?bookingReference={declined.Reference}")).EnumerateArray());
+        var failedView = Assert.Single((await app.Caller.GetFromJsonAsync<JsonElement>($"/api/payments?bookingReference={declined.Reference}")).EnumerateArray());
         Assert.Equal("Failed", failedView.GetProperty("status").GetString());
         Assert.Equal("card_declined", failedView.GetProperty("failureCode").GetString());
-        Assert.Empty((await app.Client.GetFromJsonAsync<JsonElement>("/api/payments?bookingReference=NOPE-123")).EnumerateArray());
-        using var missing = await app.Client.GetAsync("/api/payments");
+        Assert.Empty((await app.Caller.GetFromJsonAsync<JsonElement>("/api/payments?bookingReference=NOPE-123")).EnumerateArray());
+        using var missing = await app.Caller.GetAsync("/api/payments");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, missing.StatusCode);
     }
 

@@ -77,7 +77,7 @@ public sealed class RefundTests(InfraFixture infra, ITestOutputHelper output)
         Assert.Equal(200m, await Db.ScalarAsync<decimal>(spec.ConnectionString,
             "SELECT amount FROM sandbox_gateway_refunds WHERE idempotency_key = $1", $"booking-{late.BookingId}-refund"));
 
-        var view = Assert.Single((await app.Client.GetFromJsonAsync<JsonElement>($"/api/payments?bookingReference={late.Reference}")).EnumerateArray());
+        var view = Assert.Single((await app.Caller.GetFromJsonAsync<JsonElement>($"/api/payments?bookingReference={late.Reference}")).EnumerateArray());
         Assert.Equal("PartiallyRefunded", view.GetProperty("status").GetString());
         Assert.Equal(200m, view.GetProperty("refundedAmount").GetDecimal());
         Assert.Equal(200m, Assert.Single(view.GetProperty("refunds").EnumerateArray()).GetProperty("amount").GetDecimal());

@@ -34,6 +34,9 @@ public sealed class BookingApp : IAsyncDisposable
     public static async Task<BookingApp> StartAsync(InfraFixture infra, IDictionary<string, string?> settings) =>
         new(await infra.NewDatabaseAsync("booking"), settings);
 
+    /// <summary>Another instance on an existing database: the same service restarted (or a second instance).</summary>
+    public static BookingApp StartOn(string connectionString) => new(connectionString);
+
     /// <summary>A night far enough ahead to be valid whatever the clock says, distinct per offset.</summary>
     public static DateOnly Day(int daysFromToday) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(daysFromToday);
 

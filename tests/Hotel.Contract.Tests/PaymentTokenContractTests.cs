@@ -24,7 +24,15 @@ public sealed class PaymentTokenContractTests
         Assert.False(booking.Verify(token, "ada@example.com", Now.AddMinutes(31)));
         Assert.False(booking.Verify(token.Replace("pm_0", "pm_1", StringComparison.Ordinal), "ada@example.com", Now));
         Assert.False(new BookingTokens(Options.Create(new BookingTokenOptions { Key = Key + "x" })).Verify(token, "ada@example.com", Now));
-        Assert.Equal(BillingTokenOptions.DevelopmentKey, BookingTokenOptions.DevelopmentKey);
-        Assert.Equal(Hotel.Testing.TestPaymentTokens.DevelopmentKey, BookingTokenOptions.DevelopmentKey);
+    }
+
+    [Fact]
+    public void Booking_billing_and_the_tests_share_one_development_key_and_it_is_refused_outside_Development()
+    {
+        static string? KeyIn(string service) =>
+            System.Text.Json.Nodes.JsonNode.Parse(Repository.Read($"services/{service}/appsettings.Development.json"))?["PaymentTokens"]?["Key"]?.GetValue<string>();
+        Assert.Equal(Hotel.Testing.TestPaymentTokens.DevelopmentKey, KeyIn("booking"));
+        Assert.Equal(Hotel.Testing.TestPaymentTokens.DevelopmentKey, KeyIn("billing"));
+        Assert.Contains(Hotel.Testing.TestPaymentTokens.DevelopmentKey, Hotel.ServiceDefaults.DevelopmentSecrets.KnownValues);
     }
 }

@@ -11,6 +11,7 @@ using Confluent.Kafka;
 using Hotel.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -41,13 +42,16 @@ public sealed partial class CareApp : IAsyncDisposable
     public string ConnectionString { get; }
     public CareTopics Topics { get; }
 
-    private CareApp(InfraFixture infra, string connectionString, CareTopics topics, ITestOutputHelper output, string? bookingUrl)
+    /// <summary>What a test changes about the app: settings over the defaults, a JSON file read like appsettings (reloaded on change), an existing database.</summary>
+    public sealed record Setup(IReadOnlyDictionary<string, string?>? Settings = null, string? JsonFile = null, string? Database = null, CareTopics? Topics = null);
+
+    private CareApp(InfraFixture infra, string connectionString, CareTopics topics, ITestOutputHelper output, string? bookingUrl, Setup? setup)
     {
         ConnectionString = connectionString;
         Topics = topics;
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        _factory = _root.WithWebHostBuilder(builder => builder
+        _factory = _root.WithWebHostBuilder(builder => Overrides(Customise(builder, setup)
             .UseEnvironment("Development")
             .UseSetting("Urls", BaseAddress.ToString())
             .UseSetting("ConnectionStrings:CustomerCare", connectionString)
@@ -59,17 +63,32 @@ public sealed partial class CareApp : IAsyncDisposable
             // Nothing listens here: actions that call other services get a clear "cannot be reached".
             .UseSetting("Services:Booking", bookingUrl ?? $"http://127.0.0.1:{FreePort()}")
             .UseSetting("Services:Notifications", $"http://127.0.0.1:{FreePort()}")
-            .ConfigureLogging(l => l.AddProvider(new TestOutputLoggerProvider(output, LogLevel.Warning))));
+            .ConfigureLogging(l => l.AddProvider(new TestOutputLoggerProvider(output, LogLevel.Warning))), setup));
         _factory.UseKestrel();
         _factory.StartServer();
     }
 
     /// <param name="bookingsTopic">default: a topic of its own; the real <c>booking.events</c> when the relay feeds it.</param>
     /// <param name="bookingUrl">the booking API the cancel action calls; default: a port nobody listens on.</param>
-    public static async Task<CareApp> StartAsync(InfraFixture infra, ITestOutputHelper output, string? bookingsTopic = null, string? bookingUrl = null)
+    public static async Task<CareApp> StartAsync(InfraFixture infra, ITestOutputHelper output, string? bookingsTopic = null, string? bookingUrl = null,
+        Setup? setup = null)
     {
-        var topics = new CareTopics(bookingsTopic ?? infra.NewTopic("booking.events", 8), infra.NewTopic("payment.events", 8), infra.NewTopic("email.events", 8));
-        return new CareApp(infra, await infra.NewDatabaseAsync("care"), topics, output, bookingUrl);
+        var topics = setup?.Topics
+            ?? new CareTopics(bookingsTopic ?? infra.NewTopic("booking.events", 8), infra.NewTopic("payment.events", 8), infra.NewTopic("email.events", 8));
+        return new CareApp(infra, setup?.Database ?? await infra.NewDatabaseAsync("care"), topics, output, bookingUrl, setup);
+    }
+
+    /// <summary>The test's JSON file, and its settings (applied after the defaults, so they win).</summary>
+    private static IWebHostBuilder Customise(IWebHostBuilder builder, Setup? setup)
+    {
+        if (setup?.JsonFile is { } file) builder.ConfigureAppConfiguration(c => c.AddJsonFile(file, optional: false, reloadOnChange: true));
+        return builder;
+    }
+
+    private static IWebHostBuilder Overrides(IWebHostBuilder builder, Setup? setup)
+    {
+        foreach (var (key, value) in setup?.Settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        return builder;
     }
 
     public static int FreeTcpPort() => FreePort();
@@ -84,8 +103,8 @@ public sealed partial class CareApp : IAsyncDisposable
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects.</summary>
-    public HttpClient NewClient() =>
-        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseAddress };
+    public HttpClient NewClient(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = BaseAddress };
 
     /// <summary>A script-like client signing every request with HTTP Basic.</summary>
     public HttpClient BasicClient(string user, string password)
@@ -103,9 +122,9 @@ public sealed partial class CareApp : IAsyncDisposable
         : throw new InvalidOperationException("No antiforgery token in the page.");
 
     /// <summary>Signs in through the sign-in page (with its antiforgery token) and returns the cookie-carrying client.</summary>
-    public async Task<HttpClient> SignInAsync(string email, string password)
+    public async Task<HttpClient> SignInAsync(string email, string password, CookieContainer? cookies = null)
     {
-        var client = NewClient();
+        var client = NewClient(cookies);
         var page = await client.GetStringAsync("/Login");
         using var response = await client.PostAsync("/Login", new FormUrlEncodedContent(new Dictionary<string, string>
         {

@@ -17,7 +17,8 @@ using Xunit.Abstractions;
 /// <summary>The notifications service in-process, on a fresh database, wired to a test broker and SMTP server.</summary>
 public sealed class NotificationsApp : IAsyncDisposable
 {
-    public const string AdminKey = "test-admin-key";
+    /// <summary>The API keys the tests configure (<c>ApiKeys:CustomerCare</c>, <c>ApiKeys:Operator</c>).</summary>
+    public const string CareKey = "test-customer-care-key", OperatorKey = "test-operator-key";
 
     /// <summary>Sender workers (SMTP connections) the tests run with.</summary>
     public const int SenderConcurrency = 4;
@@ -25,7 +26,12 @@ public sealed class NotificationsApp : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _root = new();
     private readonly WebApplicationFactory<Program> _factory;
 
+    /// <summary>A client without credentials: what a stranger on the network has.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client sending customer care's API key (X-Api-Key).</summary>
+    public HttpClient Caller { get; }
+
     public string ConnectionString { get; }
 
     /// <summary>The service's container, to run its handlers the way the consumer host does.</summary>
@@ -41,6 +47,8 @@ public sealed class NotificationsApp : IAsyncDisposable
             builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider(output)));
         });
         Client = _factory.CreateClient();
+        Caller = _factory.CreateClient();
+        Caller.DefaultRequestHeaders.Add("X-Api-Key", CareKey);
     }
 
     /// <summary>The configuration tests run notifications with: short retry intervals (the default poll, so no test leans on polling).</summary>
@@ -52,7 +60,8 @@ public sealed class NotificationsApp : IAsyncDisposable
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = smtpPort.ToString(),
         ["Smtp:Timeout"] = "00:00:10",
-        ["Notifications:AdminApiKey"] = AdminKey,
+        ["ApiKeys:CustomerCare"] = CareKey,
+        ["ApiKeys:Operator"] = OperatorKey,
         ["Notifications:Sender:RetryBaseDelay"] = "00:00:00.200",
         ["Notifications:Sender:RetryMaxDelay"] = "00:00:01",
         ["Notifications:Sender:Concurrency"] = SenderConcurrency.ToString(),
@@ -63,13 +72,14 @@ public sealed class NotificationsApp : IAsyncDisposable
         new(await infra.NewDatabaseAsync("notifications"), bootstrapServers, smtpPort, output, overrides);
 
     public async Task<List<JsonElement>> EmailsAsync(string bookingReference) =>
-        await Client.GetFromJsonAsync<List<JsonElement>>($"/api/emails?bookingReference={Uri.EscapeDataString(bookingReference)}") ?? [];
+        await Caller.GetFromJsonAsync<List<JsonElement>>($"/api/emails?bookingReference={Uri.EscapeDataString(bookingReference)}") ?? [];
 
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters) => await Db.ScalarAsync<T>(ConnectionString, sql, parameters);
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Caller.Dispose();
         await _factory.DisposeAsync();
         await _root.DisposeAsync();
     }

@@ -59,7 +59,7 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
             e => e.Count == 1 && e[0].GetProperty("status").GetString() == "Failed", TimeSpan.FromSeconds(20), "the refused mail recorded as failed");
         Assert.Contains("550", failed[0].GetProperty("lastError").GetString());
         Assert.Equal(1, failed[0].GetProperty("attempts").GetInt32());
-        var allFailed = await Notifications.Client.GetFromJsonAsync<List<JsonElement>>("/api/emails?status=Failed");
+        var allFailed = await Notifications.Caller.GetFromJsonAsync<List<JsonElement>>("/api/emails?status=Failed");
         Assert.Equal("HTL-NEVER2", Assert.Single(allFailed!).GetProperty("bookingReference").GetString());
         Assert.Empty(Smtp.For("HTL-NEVER2"));
         Assert.Equal(2, Smtp.Count());
@@ -68,7 +68,7 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
     }
 
     [Fact]
-    public async Task Resend_needs_the_admin_key_and_sends_a_new_confirmation_recorded_as_a_resend()
+    public async Task Resend_needs_an_api_key_and_sends_a_new_confirmation_recorded_as_a_resend()
     {
         var bookingId = Guid.NewGuid();
         await Events.BookingPlacedAsync(bookingId, "HTL-RESEND", "Rita Resend", "rita@example.com");
@@ -86,14 +86,14 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
         }
         using (var unknown = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(new { bookingReference = "HTL-NOSUCH" }) })
         {
-            unknown.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.AdminKey);
+            unknown.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.CareKey);
             using var response = await Notifications.Client.SendAsync(unknown);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
         Assert.Equal(2, (await Notifications.EmailsAsync("HTL-RESEND")).Count);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.AdminKey);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.CareKey);
         using var accepted = await Notifications.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
 

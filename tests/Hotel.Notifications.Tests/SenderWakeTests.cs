@@ -29,7 +29,7 @@ public sealed class SenderWakeTests(InfraFixture infra, ITestOutputHelper output
 
         // So does a SaveChanges outside a transaction (the resend endpoint).
         using var resend = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(new { bookingReference = "HTL-WAKE01" }) };
-        resend.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.AdminKey);
+        resend.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.CareKey);
         using (var accepted = await Notifications.Client.SendAsync(resend))
             Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
         await Smtp.WaitForAsync("HTL-WAKE01", 3);

@@ -15,6 +15,7 @@ try
         "bench" => await BenchCommand.RunAsync(rest),
         "bench-peer" => await PeerCommand.RunAsync(rest),
         "rebuild-view" => await RebuildViewCommand.RunAsync(rest),
+        "hash-password" => HashPasswordCommand.Run(rest, Console.In, Console.Out, Console.IsInputRedirected),
         "help" or "--help" or "-h" => Usage.Print(),
         _ => Usage.Fail($"Unknown command '{command}'."),
     };

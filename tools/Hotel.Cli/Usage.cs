@@ -31,6 +31,9 @@ public static class Usage
                               run the CDC relay alone (as `run` hosts it)
           rebuild-view [--user e-mail --password p]
                               rebuild customer care's view from the topics (progress, digest check; a supervisor)
+          hash-password --email e-mail [--name "Full Name"] [--role agent|supervisor]
+                              read a password (prompted twice, or one line from stdin) and print the customer-care
+                              agent entry with its PBKDF2 hash, for appsettings (Agents) or the environment
           reset               delete local data (.hotel/)
 
         environment: HOTEL_KAFKA_BOOTSTRAP_SERVERS (use a real Kafka cluster), HOTEL_PG_PORT (default 5433),

@@ -1,6 +1,7 @@
 namespace Hotel.Billing.Apis;
 
 using Hotel.Billing.Infrastructure;
+using Hotel.ServiceDefaults;
 using Hotel.Billing.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,9 +19,11 @@ public static class PaymentsApi
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
+        // Billing faces the internet (the guest's browser posts the card form here): the lookup is for known callers only.
         app.MapGet("/api/payments", ListAsync)
+            .RequireApiCaller()
             .WithName("ListPayments")
-            .WithSummary("The payments of a booking, by its reference: status, amounts, refunds, card brand and last4.");
+            .WithSummary("The payments of a booking, by its reference: status, amounts, refunds, card brand and last4. Needs an API key.");
         return app;
     }
 
@@ -34,9 +37,10 @@ public static class PaymentsApi
             })
             { Status = StatusCodes.Status400BadRequest });
 
+        // References are stored as booking issues them (upper case): normalise the input, not the column, so the index serves.
         var reference = bookingReference.Trim().ToUpperInvariant();
         var payments = await db.Payments.AsNoTracking().Include(p => p.Refunds)
-            .Where(p => p.BookingReference.ToUpper() == reference)
+            .Where(p => p.BookingReference == reference)
             .OrderBy(p => p.PlacedAt)
             .ToListAsync(ct);
         return TypedResults.Ok(payments.Select(p => new PaymentView(

@@ -48,7 +48,7 @@ public static class Extensions
         builder.Services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection(PaymentsOptions.Section));
         builder.Services.AddOptions<PaymentFormOptions>().Bind(builder.Configuration.GetSection(PaymentFormOptions.Section));
         builder.Services.AddOptions<FraudOptions>().Bind(builder.Configuration.GetSection(FraudOptions.Section));
-        PaymentTokenOptions.ValidateAtStartup(builder.Configuration, builder.Environment);
+        PaymentTokenOptions.ValidateAtStartup(builder.Configuration);
         builder.Services.AddOptions<PaymentTokenOptions>().Bind(builder.Configuration.GetSection(PaymentTokenOptions.Section));
         builder.Services.AddSingleton<PaymentTokens>();
         builder.Services.AddSingleton(sp =>

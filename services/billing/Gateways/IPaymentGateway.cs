@@ -46,7 +46,7 @@ public sealed class PaymentsOptions
     /// <summary><c>Sandbox</c> (default) or <c>Stripe</c>.</summary>
     public string Gateway { get; set; } = "Sandbox";
 
-    /// <summary>HMAC key of card fingerprints (UTF-8 text, at least 16 bytes). appsettings.json holds a local-development key only.</summary>
+    /// <summary>HMAC key of card fingerprints (UTF-8 text, at least 16 bytes). Only appsettings.Development.json has one (a public development key); elsewhere it must be given.</summary>
     public string FingerprintKey { get; set; } = "";
 
     /// <summary>Retries of transient gateway failures (Polly), after the first attempt.</summary>

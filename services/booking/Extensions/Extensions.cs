@@ -34,7 +34,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<RoomInventory>();
         builder.Services.AddScoped<BookingService>();
-        PaymentTokenOptions.ValidateAtStartup(builder.Configuration, builder.Environment);
+        PaymentTokenOptions.ValidateAtStartup(builder.Configuration);
         builder.Services.AddOptions<PaymentTokenOptions>().Bind(builder.Configuration.GetSection(PaymentTokenOptions.Section));
         builder.Services.AddSingleton<PaymentTokens>();
 

@@ -5,10 +5,11 @@ using Hotel.Booking.Checkout;
 using Hotel.Booking.Hotels;
 using Hotel.Booking.Inventory;
 using Hotel.Eventing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>The booking service's database. Table and column names are snake_case by convention.</summary>
-public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options) : DbContext(options)
+public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>Outbox <c>aggregatetype</c> of bookings: events go to topic <c>booking.events</c>.</summary>
     public const string BookingAggregateType = "booking";
@@ -18,6 +19,9 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
     public DbSet<RoomNight> RoomNights => Set<RoomNight>();
     public DbSet<Booking> Bookings => Set<Booking>();
     public DbSet<CheckoutDraft> CheckoutDrafts => Set<CheckoutDraft>();
+
+    /// <summary>The key ring of the website's antiforgery tokens and guest cookies (see <see cref="Hotel.ServiceDefaults.DataProtectionKeys"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

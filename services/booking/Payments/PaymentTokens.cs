@@ -10,19 +10,15 @@ public sealed class PaymentTokenOptions
 {
     public const string Section = "PaymentTokens";
 
-    /// <summary>The value in appsettings.Development.json: refused outside Development.</summary>
-    public const string DevelopmentKey = "dev-only-payment-token-key-0123456789abcdef";
 
     public string Key { get; set; } = "";
 
-    /// <summary>Refuses to start without a usable key, and outside Development with the development one. Throws naming the setting.</summary>
-    public static void ValidateAtStartup(IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>Refuses to start without a usable key, naming the setting (outside Development, Program.cs also refuses the development one).</summary>
+    public static void ValidateAtStartup(IConfiguration configuration)
     {
         var key = configuration[$"{Section}:Key"];
         if (string.IsNullOrWhiteSpace(key) || key.Length < 32)
             throw new InvalidOperationException($"{Section}:Key is not set or shorter than 32 characters: set it (the same value as billing's), e.g. {Section}__Key=….");
-        if (!environment.IsDevelopment() && key == DevelopmentKey)
-            throw new InvalidOperationException($"{Section}:Key is the development value; outside Development give it a secret of its own.");
     }
 }
 

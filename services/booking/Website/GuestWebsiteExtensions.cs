@@ -1,8 +1,10 @@
 namespace Hotel.Booking.Website;
 
 using Hotel.Booking.Checkout;
+using Hotel.Booking.Infrastructure;
 using Hotel.ServiceDefaults;
-using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 /// <summary>The guest website (Razor Pages under Pages/, wwwroot/) and the booking rate limits.</summary>
 public static class GuestWebsiteExtensions
@@ -20,7 +22,7 @@ public static class GuestWebsiteExtensions
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddSingleton<GuestAccess>();
         builder.Services.AddSingleton<CheckoutCookie>();
-        builder.Services.AddDataProtection().SetApplicationName("Hotel.Booking");
+        builder.AddDataProtectionKeysIn<BookingDbContext>("Hotel.Booking");
         builder.Services.AddRazorPages();
         builder.AddTrustedProxies();
 

@@ -8,7 +8,7 @@ public sealed class ServicesOptions
     public string Booking { get; set; } = "http://127.0.0.1:5100";
     public string Notifications { get; set; } = "http://127.0.0.1:5300";
 
-    /// <summary>Notifications' admin key (its <c>Notifications:AdminApiKey</c>), sent as <c>X-Api-Key</c>.</summary>
+    /// <summary>Customer care's key at notifications (there <c>ApiKeys:CustomerCare</c>), sent as <c>X-Api-Key</c>.</summary>
     public string? NotificationsApiKey { get; set; }
 }
 
@@ -37,7 +37,7 @@ public sealed class BookingClient(HttpClient http, ILogger<BookingClient> logger
     }
 }
 
-/// <summary>Notifications' resend: <c>POST /api/emails/resend</c> with <c>{ bookingReference }</c> and the admin key.</summary>
+/// <summary>Notifications' resend: <c>POST /api/emails/resend</c> with <c>{ bookingReference }</c> and customer care's API key.</summary>
 public sealed class NotificationsClient(HttpClient http, ILogger<NotificationsClient> logger)
 {
     public async Task<ActionResult> ResendConfirmationAsync(string reference, CancellationToken ct)

@@ -1,6 +1,5 @@
 namespace Hotel.CustomerCare.Auth;
 
-using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -37,49 +36,38 @@ public sealed class AgentsOptions
     public List<AgentAccount> Accounts { get; } = [];
 }
 
-/// <summary>PBKDF2 (HMAC-SHA256) password hashes: salted, 210 000 iterations by default, compared in constant time.</summary>
-public static class PasswordHashes
-{
-    private const string Prefix = "pbkdf2-sha256";
-    public const int DefaultIterations = 210_000;
-
-    public static string Hash(string password, int iterations = DefaultIterations)
-    {
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
-        return string.Join('$', Prefix, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
-    }
-
-    public static bool Verify(string password, string stored)
-    {
-        var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != Prefix || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var iterations) || iterations < 10_000)
-            return false;
-        byte[] salt, expected;
-        try
-        {
-            salt = Convert.FromBase64String(parts[2]);
-            expected = Convert.FromBase64String(parts[3]);
-        }
-        catch (FormatException) { return false; }
-        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
-    }
-}
-
-/// <summary>Checks credentials against the configured agents.</summary>
+/// <summary>Checks credentials against the configured agents (reloaded when configuration changes).</summary>
 public sealed class AgentDirectory(IOptionsMonitor<AgentsOptions> options)
 {
+    /// <summary>Claim that ties a cookie to the agent's password hash: changing the password ends the agent's sessions.</summary>
+    public const string StampClaim = "hotel:agent-stamp";
+
     // Verified against when the e-mail is unknown, so a wrong e-mail costs as much time as a wrong password.
     private static readonly string Decoy = PasswordHashes.Hash(Guid.NewGuid().ToString());
+
+    private long _passwordChecks;
+
+    /// <summary>PBKDF2 verifications done since start (each costs ~0.1 CPU-s): what sign-in throttling keeps down.</summary>
+    public long PasswordChecks => Interlocked.Read(ref _passwordChecks);
 
     public AgentAccount? Authenticate(string? email, string? password)
     {
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password)) return null;
-        var account = options.CurrentValue.Accounts.FirstOrDefault(a => string.Equals(a.Email.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase));
+        var account = Find(email);
+        Interlocked.Increment(ref _passwordChecks);
         var ok = PasswordHashes.Verify(password, account?.PasswordHash ?? Decoy);
         return ok && account is not null && account.Role is Roles.Agent or Roles.Supervisor ? account : null;
     }
+
+    public AgentAccount? Find(string email) =>
+        options.CurrentValue.Accounts.FirstOrDefault(a => string.Equals(a.Email.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether a signed-in principal still matches the directory: the agent exists, with the same role and password.</summary>
+    public bool StillValid(ClaimsPrincipal principal) =>
+        principal.FindFirstValue(ClaimTypes.NameIdentifier) is { } email
+        && Find(email) is { Role: Roles.Agent or Roles.Supervisor } account
+        && principal.IsInRole(account.Role)
+        && principal.FindFirstValue(StampClaim) == Stamp(account);
 
     public static ClaimsPrincipal Principal(AgentAccount account, string scheme) =>
         new(new ClaimsIdentity(
@@ -88,5 +76,9 @@ public sealed class AgentDirectory(IOptionsMonitor<AgentsOptions> options)
             new Claim(ClaimTypes.Email, account.Email.Trim()),
             new Claim(ClaimTypes.Name, string.IsNullOrWhiteSpace(account.Name) ? account.Email : account.Name),
             new Claim(ClaimTypes.Role, account.Role),
+            new Claim(StampClaim, Stamp(account)),
         ], scheme));
+
+    private static string Stamp(AgentAccount account) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash)))[..16];
 }

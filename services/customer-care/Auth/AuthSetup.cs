@@ -1,6 +1,8 @@
 namespace Hotel.CustomerCare.Auth;
 
+using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -9,9 +11,11 @@ using Microsoft.Extensions.Options;
 
 /// <summary>HTTP Basic for scripts and the CLI (<c>./hotel rebuild-view</c>): the same agents and roles as the sign-in page.</summary>
 public sealed class BasicAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
-    UrlEncoder encoder, AgentDirectory agents) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UrlEncoder encoder, AgentSignIn signIn) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Basic";
+
+    private SignInOutcome? _lockout;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -22,14 +26,25 @@ public sealed class BasicAuthenticationHandler(IOptionsMonitor<AuthenticationSch
         try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter)); }
         catch (FormatException) { return Task.FromResult(AuthenticateResult.Fail("Malformed Basic credentials.")); }
         var colon = decoded.IndexOf(':');
-        var account = colon < 0 ? null : agents.Authenticate(decoded[..colon], decoded[(colon + 1)..]);
-        return Task.FromResult(account is null
+        var outcome = colon < 0 ? new SignInOutcome(null, null) : signIn.Attempt(decoded[..colon], decoded[(colon + 1)..], Context);
+        if (outcome.LockedOut)
+        {
+            _lockout = outcome; // answered as 429 by the challenge
+            return Task.FromResult(AuthenticateResult.Fail("Too many failed sign-ins."));
+        }
+        return Task.FromResult(outcome.Account is null
             ? AuthenticateResult.Fail("Unknown agent or wrong password.")
-            : AuthenticateResult.Success(new AuthenticationTicket(AgentDirectory.Principal(account, SchemeName), SchemeName)));
+            : AuthenticateResult.Success(new AuthenticationTicket(AgentDirectory.Principal(outcome.Account, SchemeName), SchemeName)));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        AuthSetup.WriteProblemAsync(Context, StatusCodes.Status401Unauthorized, "Sign in as an agent (HTTP Basic or the sign-in page).");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (_lockout is null)
+            return AuthSetup.WriteProblemAsync(Context, StatusCodes.Status401Unauthorized, "Sign in as an agent (HTTP Basic or the sign-in page).");
+        Response.Headers.RetryAfter = _lockout.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return AuthSetup.WriteProblemAsync(Context, StatusCodes.Status429TooManyRequests,
+            $"Too many failed sign-ins for this account or from this address; try again in {_lockout.RetryAfterSeconds} s.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         AuthSetup.WriteProblemAsync(Context, StatusCodes.Status403Forbidden, "Your role does not allow this.");
@@ -39,10 +54,23 @@ public static class AuthSetup
 {
     private const string Smart = "cookie-or-basic";
 
-    public static IServiceCollection AddAgentAuthentication(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>When the cookie was last checked against the agent directory (an item of the authentication properties).</summary>
+    private const string ValidatedAt = "validated-at";
+
+    public static IServiceCollection AddAgentAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.Configure<AgentsOptions>(o => configuration.GetSection("Agents").Bind(o.Accounts));
+        var agents = configuration.GetSection("Agents");
+        services.Configure<AgentsOptions>(o => agents.Bind(o.Accounts));
+        // A removed, demoted or re-passworded agent takes effect without a restart (and ends that agent's cookies).
+        services.AddSingleton<IOptionsChangeTokenSource<AgentsOptions>>(new ConfigurationChangeTokenSource<AgentsOptions>(agents));
+        services.AddOptions<SignInOptions>().Bind(configuration.GetSection(SignInOptions.Section));
         services.AddSingleton<AgentDirectory>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AgentSignIn>();
+        // Outside Development the sign-in cookie goes over HTTPS only (the service is then behind TLS). The antiforgery
+        // cookie stays SameAsRequest: antiforgery refuses to issue an "Always" cookie on a request it sees as HTTP,
+        // which is every request behind a TLS-terminating proxy; it carries no session on its own.
+        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "Cookie or Basic", o => o.ForwardDefaultSelector = ctx =>
                 ctx.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
@@ -56,7 +84,7 @@ public static class AuthSetup
                 o.Cookie.Name = "hotel.care";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = secure;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 o.Events.OnRedirectToLogin = ctx =>
@@ -65,6 +93,7 @@ public static class AuthSetup
                     ctx.Response.Redirect(ctx.RedirectUri);
                     return Task.CompletedTask;
                 };
+                o.Events.OnValidatePrincipal = RevalidateAsync;
                 o.Events.OnRedirectToAccessDenied = ctx =>
                     WriteProblemAsync(ctx.HttpContext, StatusCodes.Status403Forbidden, "Your role does not allow this.");
             });
@@ -74,6 +103,35 @@ public static class AuthSetup
         return services;
     }
 
+    /// <summary>Sign-in properties for a new cookie: checked against the directory just now.</summary>
+    public static AuthenticationProperties NewCookieProperties(TimeProvider clock) =>
+        new(new Dictionary<string, string?> { [ValidatedAt] = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) });
+
+    /// <summary>
+    /// At most every <see cref="SignInOptions.RevalidationInterval"/> a cookie is checked against the agent directory:
+    /// an agent removed, demoted or given a new password is signed out; otherwise the check's time is renewed in the cookie.
+    /// </summary>
+    private static async Task RevalidateAsync(CookieValidatePrincipalContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var interval = services.GetRequiredService<IOptionsMonitor<SignInOptions>>().CurrentValue.RevalidationInterval;
+        if (context.Properties.Items.TryGetValue(ValidatedAt, out var stamp)
+            && DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var validated)
+            && now - validated < interval)
+            return;
+        if (context.Principal is { } principal && services.GetRequiredService<AgentDirectory>().StillValid(principal))
+        {
+            context.Properties.Items[ValidatedAt] = now.ToString("O", CultureInfo.InvariantCulture);
+            context.ShouldRenew = true;
+            return;
+        }
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup))
+            .LogWarning("Signed out {Email}: no longer an agent with that role and password", context.Principal?.FindFirstValue(ClaimTypes.Email));
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    }
+
     private static bool IsApi(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs");
 
@@ -81,6 +139,11 @@ public static class AuthSetup
     {
         context.Response.StatusCode = status;
         return Results.Problem(statusCode: status, detail: detail,
-            title: status == StatusCodes.Status401Unauthorized ? "Unauthorized" : "Forbidden").ExecuteAsync(context);
+            title: status switch
+            {
+                StatusCodes.Status401Unauthorized => "Unauthorized",
+                StatusCodes.Status429TooManyRequests => "Too many requests",
+                _ => "Forbidden",
+            }).ExecuteAsync(context);
     }
 }

@@ -8,6 +8,7 @@ using Hotel.CustomerCare.Live;
 using Hotel.CustomerCare.Rebuild;
 using Hotel.CustomerCare.View;
 using Hotel.Eventing.Consuming;
+using Hotel.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +40,8 @@ public static class Extensions
 
         AddViewConsumer(builder);
 
-        services.AddAgentAuthentication(builder.Configuration);
+        services.AddAgentAuthentication(builder.Configuration, builder.Environment);
+        builder.AddDataProtectionKeysIn<CustomerCareDbContext>("Hotel.CustomerCare");
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/");

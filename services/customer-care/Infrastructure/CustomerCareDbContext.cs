@@ -2,13 +2,17 @@ namespace Hotel.CustomerCare.Infrastructure;
 
 using Hotel.CustomerCare.View;
 using Hotel.Eventing;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Hotel.ServiceDefaults;
 
 /// <summary>Customer care's own database: the view (guests, bookings, timeline), inbox and dead letters.</summary>
-public sealed class CustomerCareDbContext(DbContextOptions<CustomerCareDbContext> options) : DbContext(options)
+public sealed class CustomerCareDbContext(DbContextOptions<CustomerCareDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The key ring of the agents' cookies and antiforgery tokens (see <see cref="DataProtectionKeys"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Guest> Guests => Set<Guest>();
     public DbSet<GuestBooking> Bookings => Set<GuestBooking>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();

@@ -2,6 +2,7 @@ namespace Hotel.Notifications.Apis;
 
 using Hotel.Notifications.Infrastructure;
 using Hotel.Notifications.Mail;
+using Hotel.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -10,12 +11,12 @@ public static class EmailsApi
 {
     public static RouteGroupBuilder MapEmailsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/emails").WithTags("Emails");
+        // Guests' e-mail addresses and booking references: for known callers only (ApiKeys), never the public.
+        var api = app.MapGroup("/api/emails").WithTags("Emails").RequireApiCaller();
         api.MapGet("/", ListEmails)
-            .WithSummary("What was sent (or is pending, waiting, failed) for a booking, oldest first; or every entry of one status, e.g. ?status=Failed.");
+            .WithSummary("What was sent (or is pending, waiting, failed) for a booking, oldest first; or every entry of one status, e.g. ?status=Failed. Needs an API key.");
         api.MapPost("/resend", Resend)
-            .AddEndpointFilter<AdminApiKeyFilter>()
-            .WithSummary("Sends a booking's confirmation again (a new ledger entry, marked as a resend). Needs the admin key: Authorization: Bearer <key>.");
+            .WithSummary("Sends a booking's confirmation again (a new ledger entry, marked as a resend). Needs an API key.");
         return api;
     }
 

@@ -10,12 +10,6 @@ public sealed class NotificationsOptions
     /// <summary>Kafka consumer group; a new name re-reads every topic from the earliest offset (replay).</summary>
     public string ConsumerGroup { get; set; } = "notifications";
 
-    /// <summary>
-    /// Key of the admin endpoints (resend), sent as <c>Authorization: Bearer …</c> or <c>X-Api-Key</c>.
-    /// Unset: the admin endpoints refuse every call. Development sets a well-known, non-secret key.
-    /// </summary>
-    public string? AdminApiKey { get; set; }
-
     /// <summary>TrueType font embedded in PDF receipts.</summary>
     public string ReceiptFont { get; set; } = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 

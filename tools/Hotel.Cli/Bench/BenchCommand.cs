@@ -36,6 +36,8 @@ public static class BenchCommand
         Environment.SetEnvironmentVariable("RateLimiting__Api__PermitLimit", "100000000");
         Environment.SetEnvironmentVariable("RateLimiting__Requests__PermitLimit", "100000000");
         Environment.SetEnvironmentVariable("RateLimiting__Tokenisation__PermitLimit", "100000000");
+        // The cards are tokenised once, before the runs; a --find-max search lasts longer than a token's default hour.
+        Environment.SetEnvironmentVariable("PaymentTokens__Lifetime", "2.00:00:00");
         // Its own dev inbox, beside any ./hotel run on the default ports.
         Environment.SetEnvironmentVariable("HOTEL_SMTP_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
         Environment.SetEnvironmentVariable("HOTEL_INBOX_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
