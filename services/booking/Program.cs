@@ -6,13 +6,15 @@ using Hotel.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.RefuseDevelopmentSecrets("PaymentTokens:Key");
+builder.RefuseDevelopmentSecrets("PaymentTokens:Key", "ApiKeys:CustomerCare");
+builder.AddApiKeyAuthentication(); // customer care's key marks an agent's cancellation; every other caller is a guest
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
 app.UseApiRequestBodyLimit();
 app.UseGuestWebsite();
 

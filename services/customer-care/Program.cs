@@ -6,7 +6,7 @@ using Hotel.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.RefuseDevelopmentSecrets("Services:NotificationsApiKey", "Agents:*:PasswordHash");
+builder.RefuseDevelopmentSecrets("Services:NotificationsApiKey", "Services:BookingApiKey", "Agents:*:PasswordHash");
 builder.AddApplicationServices();
 
 var app = builder.Build();

@@ -11,6 +11,7 @@ public sealed class ProductionStartTests(InfraFixture infra, ITestOutputHelper o
     [InlineData("Payments:FingerprintKey", "local-dev-only-card-fingerprint-key-change-me", "Payments:FingerprintKey has the repository's development value")]
     [InlineData("Payments:FingerprintKey", null, "Payments:FingerprintKey is not set")]
     [InlineData("ApiKeys:Operator", "dev-operator-api-key", "ApiKeys:Operator has the repository's development value")]
+    [InlineData("PaymentTokens:Key", "dev-only-payment-token-key-0123456789abcdef", "PaymentTokens:Key has the repository's development value")]
     public async Task A_production_start_with_a_missing_or_development_secret_is_refused_naming_the_setting(string setting, string? value, string message)
     {
         var settings = ProductionSecrets();
@@ -33,6 +34,7 @@ public sealed class ProductionStartTests(InfraFixture infra, ITestOutputHelper o
     private static Dictionary<string, string?> ProductionSecrets() => new()
     {
         ["environment"] = "Production",
+        ["PaymentTokens:Key"] = "a-production-payment-token-key-" + Guid.NewGuid().ToString("N"),
         ["Payments:FingerprintKey"] = "a-production-fingerprint-key-" + Guid.NewGuid().ToString("N"),
     };
 

@@ -88,6 +88,7 @@ public sealed class DataProtectionAndProductionTests(InfraFixture infra, ITestOu
         ["Agents:0:Role"] = "agent",
         ["Agents:0:PasswordHash"] = Hotel.CustomerCare.Auth.PasswordHashes.Hash("a-production-password", iterations: 10_000),
         ["Services:NotificationsApiKey"] = "a-production-key-" + Guid.NewGuid().ToString("N"),
+        ["Services:BookingApiKey"] = "a-production-key-" + Guid.NewGuid().ToString("N"),
     };
 
     private static async Task<long> KeysAsync(string connectionString)

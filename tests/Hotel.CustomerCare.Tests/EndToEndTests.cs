@@ -10,6 +10,7 @@ using Hotel.Eventing.Kafka;
 using Hotel.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
 using Xunit.Abstractions;
 using BookingProgram = booking::Program;
 
@@ -74,6 +75,13 @@ public sealed class EndToEndTests(InfraFixture infra, ITestOutputHelper output)
                 b => b?.GetProperty("status").GetString() == "cancelled", TimeSpan.FromSeconds(30), $"{reference} cancelled in the view");
             Assert.Equal("guest called customer care", cancelled!.Value.GetProperty("cancellationReason").GetString());
             Assert.Equal(["placed", "cancelled"], cancelled.Value.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("kind").GetString()!).ToArray());
+
+            // Customer care called with its key, so booking's event says an agent cancelled, not the guest.
+            await using var bookingConnection = new NpgsqlConnection(bookingDb);
+            await bookingConnection.OpenAsync();
+            await using var query = new NpgsqlCommand("SELECT payload->>'cancelledBy' FROM outbox WHERE type = 'BookingCancelled' AND payload->>'reference' = $1", bookingConnection)
+            { Parameters = { new() { Value = reference } } };
+            Assert.Equal("agent", await query.ExecuteScalarAsync());
         }
         finally
         {

@@ -14,9 +14,12 @@ public sealed class ReadApiAccessTests(InfraFixture infra, ITestOutputHelper out
     [Fact]
     public async Task The_email_list_is_refused_without_a_key_and_with_a_wrong_one_and_answered_with_a_right_one()
     {
-        await Events.BookingPlacedAsync(Guid.NewGuid(), "HTL-KEYED1", "Kim Keyed", "kim.keyed@example.com");
+        // A failed payment: one mail (a captured one would send two, the confirmation and the receipt).
+        var bookingId = Guid.NewGuid();
+        await Events.BookingPlacedAsync(bookingId, "HTL-KEYED1", "Kim Keyed", "kim.keyed@example.com");
+        await Events.PaymentFailedAsync(bookingId, "HTL-KEYED1");
         await Eventually.WaitAsync(() => Notifications.EmailsAsync("HTL-KEYED1"),
-            e => e.Count == 1 && e[0].GetProperty("status").GetString() == "Sent", TimeSpan.FromSeconds(20), "the confirmation sent");
+            e => e.Count == 1 && e[0].GetProperty("status").GetString() == "Sent", TimeSpan.FromSeconds(20), "the payment-failed mail sent");
 
         foreach (var path in new[] { "/api/emails?status=Sent", "/api/emails?bookingReference=HTL-KEYED1" })
         {

@@ -1,5 +1,6 @@
 namespace Hotel.Booking.Apis;
 
+using System.Security.Claims;
 using Hotel.Booking.Bookings;
 using Hotel.Booking.Website;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,6 +8,9 @@ using Microsoft.AspNetCore.Mvc;
 
 public static class BookingsApi
 {
+    /// <summary>The caller name of customer care's key under <c>ApiKeys</c>.</summary>
+    public const string CustomerCareCaller = "CustomerCare";
+
     public static RouteGroupBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/bookings").WithTags("Bookings");
@@ -56,13 +60,14 @@ public static class BookingsApi
     }
 
     public static async Task<Results<Ok<BookingResponse>, ValidationProblem, ProblemHttpResult>> CancelBooking(
-        string reference, CancelBookingRequest request, BookingService bookings, CancellationToken ct)
+        string reference, CancelBookingRequest request, ClaimsPrincipal caller, BookingService bookings, CancellationToken ct)
     {
         var errors = request.Validate();
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        // An agent's cancellation comes through this API too (customer care); until it carries a credential of its own it counts as the guest's.
-        var (outcome, booking) = await bookings.CancelAsync(reference, request.Email!, request.Reason, CancelledBy.Guest, ct);
+        // An agent cancels through customer care, which calls with its API key (ApiKeys:CustomerCare); anyone else is the guest.
+        var cancelledBy = caller.Identity is { IsAuthenticated: true, Name: CustomerCareCaller } ? CancelledBy.Agent : CancelledBy.Guest;
+        var (outcome, booking) = await bookings.CancelAsync(reference, request.Email!, request.Reason, cancelledBy, ct);
         return outcome == CancelBookingOutcome.NotFound
             ? BookingNotFound(reference)
             : TypedResults.Ok(BookingResponse.From(booking!));

@@ -10,6 +10,9 @@ public sealed class ServicesOptions
 
     /// <summary>Customer care's key at notifications (there <c>ApiKeys:CustomerCare</c>), sent as <c>X-Api-Key</c>.</summary>
     public string? NotificationsApiKey { get; set; }
+
+    /// <summary>Customer care's key at booking (there <c>ApiKeys:CustomerCare</c>): marks a cancellation as an agent's.</summary>
+    public string? BookingApiKey { get; set; }
 }
 
 /// <summary>What an action's call answered, for the agent's message line.</summary>

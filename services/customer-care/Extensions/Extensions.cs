@@ -53,8 +53,10 @@ public static class Extensions
         services.Configure<ServicesOptions>(builder.Configuration.GetSection("Services"));
         services.AddHttpClient<BookingClient>((sp, http) =>
         {
-            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<ServicesOptions>>().Value.Booking);
+            var options = sp.GetRequiredService<IOptions<ServicesOptions>>().Value;
+            http.BaseAddress = new Uri(options.Booking);
             http.Timeout = TimeSpan.FromSeconds(10);
+            if (!string.IsNullOrEmpty(options.BookingApiKey)) http.DefaultRequestHeaders.Add("X-Api-Key", options.BookingApiKey);
         });
         services.AddHttpClient<NotificationsClient>((sp, http) =>
         {
