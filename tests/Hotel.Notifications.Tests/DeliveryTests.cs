@@ -68,6 +68,21 @@ public sealed class DeliveryTests(InfraFixture infra, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task A_booking_whose_payment_was_never_captured_has_no_confirmation_to_send_again()
+    {
+        var bookingId = Guid.NewGuid();
+        await Events.BookingPlacedAsync(bookingId, "HTL-UNPAID", "Una Unpaid", "una@example.com");
+        await Eventually.WaitAsync(() => Notifications.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE reference = 'HTL-UNPAID'"),
+            n => n == 1, TimeSpan.FromSeconds(20), "the booking in notifications' view");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/emails/resend") { Content = JsonContent.Create(new { bookingReference = "HTL-UNPAID" }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", NotificationsApp.CareKey);
+        using var response = await Notifications.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(0L, await Notifications.ScalarAsync<long>("SELECT count(*) FROM emails WHERE booking_reference = 'HTL-UNPAID'"));
+    }
+
+    [Fact]
     public async Task Resend_needs_an_api_key_and_sends_a_new_confirmation_recorded_as_a_resend()
     {
         var bookingId = Guid.NewGuid();

@@ -16,7 +16,7 @@ public static class EmailsApi
         api.MapGet("/", ListEmails)
             .WithSummary("What was sent (or is pending, waiting, failed) for a booking, oldest first; or every entry of one status, e.g. ?status=Failed. Needs an API key.");
         api.MapPost("/resend", Resend)
-            .WithSummary("Sends a booking's confirmation again (a new ledger entry, marked as a resend). Needs an API key.");
+            .WithSummary("Sends a booking's confirmation again (a new ledger entry, marked as a resend); 409 when it never had one (no captured payment). Needs an API key.");
         return api;
     }
 
@@ -67,6 +67,14 @@ public static class EmailsApi
         var original = await db.Emails.AsNoTracking()
             .Where(e => e.BookingId == booking.BookingId && e.Kind == MailKind.Confirmation && !e.Resend)
             .Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
+        // A confirmation goes out only once the payment is captured; a booking without one has nothing to confirm.
+        if (original is null)
+            return TypedResults.Problem(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "No confirmation to send again",
+                Detail = $"{reference} has had no confirmation: it is sent when the payment is captured.",
+            });
         var resendId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         var email = new Email
