@@ -6,6 +6,7 @@ using System.Text.Encodings.Web;
 using Hotel.Billing.Gateways;
 using Hotel.Billing.Infrastructure;
 using Hotel.Billing.PaymentMethods;
+using Hotel.ServiceDefaults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 

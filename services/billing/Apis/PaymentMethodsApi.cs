@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Hotel.Billing.Gateways;
 using Hotel.Billing.Infrastructure;
 using Hotel.Billing.PaymentMethods;
+using Hotel.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

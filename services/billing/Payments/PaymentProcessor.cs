@@ -6,6 +6,7 @@ using Hotel.Billing.Infrastructure;
 using Hotel.Billing.IntegrationEvents;
 using Hotel.Billing.PaymentMethods;
 using Hotel.Eventing.Outbox;
+using Hotel.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Polly;
