@@ -110,8 +110,21 @@ public static class BenchCommand
         }
         finally
         {
+            KeepServiceLogs(scratch, dataDirectory);
             try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>The services' logs of the last bench, kept in <c>.hotel/bench-logs</c> when the scratch directory goes.</summary>
+    private static void KeepServiceLogs(string scratch, string dataDirectory)
+    {
+        var logs = Path.Combine(scratch, "logs");
+        if (!Directory.Exists(logs)) return;
+        var kept = Path.Combine(dataDirectory, "bench-logs");
+        if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+        Directory.CreateDirectory(kept);
+        foreach (var file in Directory.EnumerateFiles(logs)) File.Copy(file, Path.Combine(kept, Path.GetFileName(file)));
+        AnsiConsole.MarkupLineInterpolated($"[grey]Service logs of this run: {kept}[/]");
     }
 
     private static string Describe(BenchSettings s) => s.Mode switch

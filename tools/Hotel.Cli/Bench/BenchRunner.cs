@@ -43,11 +43,16 @@ public sealed class BenchRunner(
         if (result.Placed == 0) throw new CliException($"no warm-up booking was placed ({result.Rejected} rejected, {result.Failed} failed).");
         for (var pass = 0; pass < 2; pass++)
         {
-            var (_, _, drained, _) = await WaitForEffectsAsync(result.StartedAt);
-            if (!drained) throw new CliException($"the warm-up bookings' effects were not all done within {drainTime.TotalSeconds:N0} s.");
+            var (_, samples, drained, _) = await WaitForEffectsAsync(result.StartedAt);
+            if (!drained) throw new CliException($"the warm-up bookings' effects were not all done within {drainTime.TotalSeconds:N0} s: {Missing(samples)}.");
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
     }
+
+    private static string Missing(List<EffectSamples> effects) => string.Join("; ", effects
+        .Select(e => (e.Name, Missing: e.Samples.Count(s => s.DoneAt is null), e.Samples.Count))
+        .Where(e => e.Missing > 0)
+        .Select(e => $"{e.Name} {e.Missing} of {e.Count} missing"));
 
     private async Task<RunMeasurement> MeasureAsync(string mode, double? offered, Func<Task<LoadResult>> run)
     {

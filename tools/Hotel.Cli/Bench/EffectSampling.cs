@@ -31,7 +31,11 @@ public static class EffectSampling
             var mails = snapshot.Mails.ToLookup(m => (m.Kind, m.EventId));
             var placed = bookings.Where(c => c.Type == "BookingPlaced").ToList();
             var captured = snapshot.Commits.Where(c => c.Type == "PaymentCaptured").ToList();
-            effects.Add(Pair(ConfirmationMail, placed, c => First(mails[(SuiteEffects.Confirmation, c.Id)])));
+            // The confirmation is sent when the payment is captured, queued against that event; the guest waits for it
+            // from the booking's commit, so that is where its latency starts.
+            var capturedOf = captured.GroupBy(c => c.AggregateId).ToDictionary(g => g.Key, g => g.First().Id);
+            effects.Add(Pair(ConfirmationMail, placed, c => capturedOf.TryGetValue(c.AggregateId, out var capturedId)
+                ? First(mails[(SuiteEffects.Confirmation, capturedId)]) : null));
             effects.Add(Pair(ReceiptMail, captured, c => First(mails[(SuiteEffects.Receipt, c.Id)])));
             // The receipt as the guest sees it: from the booking's commit (the payment's aggregate is the booking).
             var placedAt = placed.GroupBy(c => c.AggregateId).ToDictionary(g => g.Key, g => g.First().CommittedAt);

@@ -67,7 +67,7 @@ public sealed class SuiteEffects(LocalStack stack)
         foreach (var service in await ConsumersAsync())
         {
             await using var conn = await OpenAsync(service);
-            await using var cmd = new NpgsqlCommand("SELECT event_id, coalesce(event_type, ''), processed_at FROM inbox WHERE processed_at >= $1", conn);
+            await using var cmd = new NpgsqlCommand("SELECT event_id, coalesce(event_type, ''), coalesce(pg_xact_commit_timestamp(xmin), processed_at) FROM inbox WHERE processed_at >= $1", conn);
             cmd.Parameters.Add(new NpgsqlParameter { Value = since });
             await using var reader = await cmd.ExecuteReaderAsync();
             var list = applied[service.Name] = [];
