@@ -23,6 +23,9 @@ public static class ConsumerTelemetry
     internal static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>(
         "hotel.consumer.events_dead_lettered", "{event}", "Messages that became dead letters after bounded retries");
 
+    internal static readonly Counter<long> TransientFailures = Meter.CreateCounter<long>(
+        "hotel.consumer.transient_failures", "{failure}", "Runs stopped by a transient failure (database or network away); the partition waits and tries again");
+
     internal static readonly Histogram<double> EndToEndLatency = Meter.CreateHistogram<double>(
         "hotel.consumer.end_to_end_latency", "ms", "From the Kafka message timestamp to the end of its processing");
 

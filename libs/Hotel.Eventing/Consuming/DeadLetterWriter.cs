@@ -42,26 +42,16 @@ internal sealed class DeadLetterWriter<TDbContext>(
             FailedAt = failedAt,
         };
 
-        // Without the row the message must not be passed over: keep trying until it is written or we stop.
-        for (var attempt = 1; ; attempt++)
+        // The durable record first; if it cannot be written the caller keeps the message and tries again later.
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            try
+            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+            var exists = await db.Set<DeadLetter>().AnyAsync(
+                d => d.Topic == row.Topic && d.Partition == row.Partition && d.Offset == row.Offset, ct);
+            if (!exists)
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-                var exists = await db.Set<DeadLetter>().AnyAsync(
-                    d => d.Topic == row.Topic && d.Partition == row.Partition && d.Offset == row.Offset, ct);
-                if (!exists)
-                {
-                    db.Set<DeadLetter>().Add(row);
-                    await db.SaveChangesAsync(ct);
-                }
-                break;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                logger.LogError(e, "Could not record the dead letter for {TopicPartitionOffset} (attempt {Attempt}); retrying", result.TopicPartitionOffset, attempt);
-                await Task.Delay(options.Backoff(Math.Min(attempt, 8)), ct);
+                db.Set<DeadLetter>().Add(row);
+                await db.SaveChangesAsync(ct);
             }
         }
 

@@ -11,25 +11,54 @@ namespace Hotel.Eventing.Consuming;
 internal enum ApplyOutcome { Applied, Duplicate, Skipped, DeadLettered }
 
 /// <summary>
+/// What became of a run: <see cref="Outcomes"/> holds one per message up to <see cref="Done"/>. When
+/// <see cref="Done"/> falls short of the run, the message there and those after it wait for
+/// <see cref="WaitingOn"/>, a transient failure, to pass: nothing from it on was dead-lettered.
+/// </summary>
+internal sealed record RunResult(ApplyOutcome[] Outcomes, int Done, Exception? WaitingOn);
+
+/// <summary>
 /// Applies a run of messages from one partition, in offset order, exactly once. The whole run goes in
 /// one scope and one transaction: one inbox lookup for all its ids, each handler dispatched and its
-/// changes saved in turn (so a handler sees what the ones before it did), the inbox rows written
-/// together, one commit. If the run fails, it is rolled back and applied again one message at a time,
-/// each with bounded retries, so that a poison message is isolated and dead-lettered alone while the
-/// others commit once, in order.
+/// changes saved in turn with its inbox row (so a handler sees what the ones before it did), one commit.
+/// If the run fails deterministically, it is rolled back and applied again one message at a time, each
+/// with bounded retries, so that a poison message is isolated and dead-lettered alone while the others
+/// commit once, in order. A transient failure (<see cref="TransientFailures"/>) dead-letters nothing: the
+/// run stops there and the host retries it from that message once the failure has had time to pass.
 /// </summary>
 internal sealed class EventBatchApplier<TDbContext>(
     IServiceScopeFactory scopes, EventConsumerOptions options, DeadLetterWriter<TDbContext> deadLetters, ILogger logger)
     where TDbContext : DbContext
 {
-    /// <returns>One outcome per message, in order. Throws <see cref="OperationCanceledException"/> when stopped part-way.</returns>
-    public async Task<ApplyOutcome[]> ApplyAsync(IReadOnlyList<ConsumeResult<string?, string?>> results, CancellationToken ct)
+    /// <summary>Throws <see cref="OperationCanceledException"/> when stopped part-way.</summary>
+    public async Task<RunResult> ApplyAsync(IReadOnlyList<ConsumeResult<string?, string?>> results, CancellationToken ct)
     {
-        var outcomes = new ApplyOutcome[results.Count];
-        var toApply = new List<(int Index, ConsumedMessage Message)>(results.Count);
-        for (var i = 0; i < results.Count; i++)
+        var messages = results.Select(r => ConsumedMessage.Read(r, options)).ToList();
+        var outcomes = new ApplyOutcome[messages.Count];
+        var toApply = messages.Where(IsToApply).ToList();
+        ApplyOutcome[]? appliedTogether = null;
+        if (toApply.Count > 1)
         {
-            var message = ConsumedMessage.Read(results[i], options);
+            try
+            {
+                appliedTogether = await ApplyInOneTransactionAsync(toApply, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && TransientFailures.IsTransient(e))
+            {
+                return new RunResult(outcomes, 0, e);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "A batch of {Count} messages from {TopicPartition} (offsets {First}..{Last}) failed; applying them one at a time",
+                    toApply.Count, toApply[0].Result.TopicPartition, toApply[0].Result.Offset.Value, toApply[^1].Result.Offset.Value);
+            }
+        }
+
+        var together = 0;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            Exception? waitingOn = null;
             if (message.SkipReason is not null)
             {
                 if (logger.IsEnabled(LogLevel.Debug))
@@ -37,53 +66,56 @@ internal sealed class EventBatchApplier<TDbContext>(
                 outcomes[i] = ApplyOutcome.Skipped;
             }
             else if (message.Poison is not null)
-            {
-                await deadLetters.WriteAsync(message.Result, message.EventId, message.EventType, message.Poison, 1, ct);
-                outcomes[i] = ApplyOutcome.DeadLettered;
-            }
-            else toApply.Add((i, message));
+                waitingOn = await DeadLetterAsync(message, message.Poison, 1, ct);
+            else if (appliedTogether is not null)
+                outcomes[i] = appliedTogether[together++];
+            else
+                (outcomes[i], waitingOn) = await ApplyWithRetriesAsync(message, ct);
+            if (waitingOn is not null) return new RunResult(outcomes, i, waitingOn);
+            if (message.Poison is not null) outcomes[i] = ApplyOutcome.DeadLettered;
         }
-        if (toApply.Count == 0) return outcomes;
-
-        if (toApply.Count > 1)
-        {
-            try
-            {
-                var applied = await ApplyInOneTransactionAsync(toApply.Select(m => m.Message).ToList(), ct);
-                for (var i = 0; i < toApply.Count; i++) outcomes[toApply[i].Index] = applied[i];
-                return outcomes;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "A batch of {Count} messages from {TopicPartition} (offsets {First}..{Last}) failed; applying them one at a time",
-                    toApply.Count, toApply[0].Message.Result.TopicPartition, toApply[0].Message.Result.Offset.Value, toApply[^1].Message.Result.Offset.Value);
-            }
-        }
-        foreach (var (index, message) in toApply)
-            outcomes[index] = await ApplyWithRetriesAsync(message, ct);
-        return outcomes;
+        return new RunResult(outcomes, messages.Count, null);
     }
 
-    private async Task<ApplyOutcome> ApplyWithRetriesAsync(ConsumedMessage message, CancellationToken ct)
+    private static bool IsToApply(ConsumedMessage message) => message.SkipReason is null && message.Poison is null;
+
+    /// <returns>The outcome, or the transient failure the message waits on.</returns>
+    private async Task<(ApplyOutcome Outcome, Exception? WaitingOn)> ApplyWithRetriesAsync(ConsumedMessage message, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return (await ApplyInOneTransactionAsync([message], ct))[0];
+                return ((await ApplyInOneTransactionAsync([message], ct))[0], null);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && TransientFailures.IsTransient(e))
+            {
+                return (default, e);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 if (attempt >= options.MaxAttempts)
-                {
-                    await deadLetters.WriteAsync(message.Result, message.EventId, message.EventType, e, attempt, ct);
-                    return ApplyOutcome.DeadLettered;
-                }
+                    return (ApplyOutcome.DeadLettered, await DeadLetterAsync(message, e, attempt, ct));
                 var delay = options.Backoff(attempt);
                 logger.LogWarning(e, "Attempt {Attempt}/{MaxAttempts} of {EventType} {EventId} at {TopicPartitionOffset} failed; retrying in {Delay} ms",
                     attempt, options.MaxAttempts, message.EventType, message.EventId, message.Result.TopicPartitionOffset, delay.TotalMilliseconds);
                 await Task.Delay(delay, ct);
             }
+        }
+    }
+
+    /// <returns>null once the dead letter is recorded; otherwise why it could not be (the message must not be passed over).</returns>
+    private async Task<Exception?> DeadLetterAsync(ConsumedMessage message, Exception error, int attempts, CancellationToken ct)
+    {
+        try
+        {
+            await deadLetters.WriteAsync(message.Result, message.EventId, message.EventType, error, attempts, ct);
+            return null;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogError(e, "Could not record the dead letter for {TopicPartitionOffset}; it is tried again", message.Result.TopicPartitionOffset);
+            return e;
         }
     }
 
@@ -100,10 +132,10 @@ internal sealed class EventBatchApplier<TDbContext>(
         {
             db.ChangeTracker.Clear();
             var outcomes = new ApplyOutcome[messages.Count];
+            var processedAt = DateTimeOffset.UtcNow; // one instant per transaction (its commit time is in pg_xact_commit_timestamp)
             await using var transaction = await db.Database.BeginTransactionAsync(token);
             var ids = messages.Select(m => m.EventId!.Value).Distinct().ToList();
             var seen = (await db.Set<InboxMessage>().Where(m => ids.Contains(m.EventId)).Select(m => m.EventId).ToListAsync(token)).ToHashSet();
-            var applied = new List<ConsumedMessage>(messages.Count);
             for (var i = 0; i < messages.Count; i++)
             {
                 var message = messages[i];
@@ -116,12 +148,8 @@ internal sealed class EventBatchApplier<TDbContext>(
                 }
                 using var activity = StartActivity(message);
                 await message.Registration!.Dispatch(mediator, message.Event!, token);
-                await db.SaveChangesAsync(token); // before the next handler, which may read what this one wrote
-                outcomes[i] = ApplyOutcome.Applied;
-                applied.Add(message);
-            }
-            var processedAt = DateTimeOffset.UtcNow;
-            foreach (var message in applied)
+                // The inbox row goes in the same save (one round trip) as the handler's changes, and is saved before
+                // the next handler runs, which may read what this one wrote.
                 db.Set<InboxMessage>().Add(new InboxMessage
                 {
                     EventId = message.EventId!.Value,
@@ -129,7 +157,9 @@ internal sealed class EventBatchApplier<TDbContext>(
                     Topic = message.Result.Topic,
                     ProcessedAt = processedAt,
                 });
-            await db.SaveChangesAsync(token);
+                await db.SaveChangesAsync(token);
+                outcomes[i] = ApplyOutcome.Applied;
+            }
             await transaction.CommitAsync(token);
             return outcomes;
         }, ct);

@@ -15,7 +15,7 @@ public sealed record EventConsumerOptions
 
     public Dictionary<string, EventRegistration> Registrations { get; init; } = new(StringComparer.Ordinal);
 
-    /// <summary>Attempts per message before it becomes a dead letter (default 3).</summary>
+    /// <summary>Attempts per message before it becomes a dead letter (default 3); transient failures do not count.</summary>
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>
@@ -48,6 +48,18 @@ public sealed record EventConsumerOptions
     /// <summary>The wait after failed attempt <paramref name="attempt"/>: RetryBaseDelay doubled per attempt, at most 30 s.</summary>
     public TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), 30_000));
+
+    /// <summary>
+    /// How many partition numbers are applied at once (default 4). Each takes a database connection; handlers wait on
+    /// the database and a gateway far more than they compute, so a few at once keep two cores busy.
+    /// </summary>
+    public int MaxConcurrentPartitions { get; set; } = 4;
+
+    /// <summary>
+    /// The longest wait between attempts while a transient failure (database restart, connection lost, deadlock) lasts
+    /// (default 30 s); the wait starts at RetryBaseDelay and doubles. These attempts have no limit.
+    /// </summary>
+    public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long one poll blocks when there is nothing to read (default 500 ms; a message ends it at once).</summary>
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromMilliseconds(500);

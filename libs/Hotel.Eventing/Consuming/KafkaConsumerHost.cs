@@ -27,6 +27,8 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
     private readonly CancellationTokenSource _abort = new();
     private readonly List<TopicPartition> _newlyAssigned = [];
     private readonly HashSet<TopicPartition> _revoked = [];
+    /// <summary>Partitions paused by a transient failure: how many in a row, and when to try again.</summary>
+    private readonly Dictionary<TopicPartition, (int Failures, long ResumeAt, bool Resumed)> _waiting = [];
     private readonly string _clientId;
     private volatile bool _aborted;
     private int _storedSinceCommit;
@@ -74,7 +76,8 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
             {
                 batch.Clear();
                 _revoked.Clear();
-                if (Poll(consumer, _options.PollTimeout) is { } first)
+                ResumeDue(consumer);
+                if (Poll(consumer, PollTimeout()) is { } first)
                 {
                     batch.Add(first);
                     var started = Stopwatch.GetTimestamp();
@@ -85,8 +88,11 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                 }
                 CheckNewAssignments(consumer);
                 if (_revoked.Count > 0) batch.RemoveAll(r => _revoked.Contains(r.TopicPartition)); // the new owner reads them again
-                foreach (var run in batch.GroupBy(r => r.TopicPartition))
-                    if (!await ApplyRunAsync(consumer, run.ToList(), ct)) return;
+                var runs = batch.GroupBy(r => r.TopicPartition).Select(g => g.ToList()).ToList();
+                var results = await ApplyRunsAsync(runs, ct);
+                for (var i = 0; i < runs.Count; i++)
+                    if (results[i] is { } result) Settle(consumer, runs[i], result);
+                if (results.Any(r => r is null)) return; // stopping interrupted a run: none of its offsets is stored
                 CommitIfDue(consumer);
                 UpdateLagIfDue(consumer);
             }
@@ -119,39 +125,137 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         }
     }
 
-    /// <returns>false when stopping interrupted the run (none of its offsets is stored).</returns>
-    private async Task<bool> ApplyRunAsync(IConsumer<string?, string?> consumer, List<ConsumeResult<string?, string?>> run, CancellationToken ct)
+    /// <summary>
+    /// Applies the runs, those of one partition number one after another (a key lands on the same partition number in
+    /// every topic, so one booking's events from two topics never race) and up to
+    /// <see cref="EventConsumerOptions.MaxConcurrentPartitions"/> partition numbers at once.
+    /// </summary>
+    /// <returns>Per run its result, or null when stopping interrupted it.</returns>
+    private async Task<RunResult?[]> ApplyRunsAsync(List<List<ConsumeResult<string?, string?>>> runs, CancellationToken ct)
     {
-        ApplyOutcome[] outcomes;
-        try
+        var results = new RunResult?[runs.Count];
+        async Task ApplyLaneAsync(IEnumerable<int> lane)
         {
-            outcomes = await _applier.ApplyAsync(run, ct);
-        }
-        catch (Exception) when (ct.IsCancellationRequested)
-        {
-            return false;
+            foreach (var i in lane)
+            {
+                try
+                {
+                    results[i] = await _applier.ApplyAsync(runs[i], ct);
+                }
+                catch (Exception) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
         }
 
+        if (runs.Count <= 1 || _options.MaxConcurrentPartitions <= 1)
+        {
+            await ApplyLaneAsync(Enumerable.Range(0, runs.Count));
+            return results;
+        }
+        var lanes = Enumerable.Range(0, runs.Count).GroupBy(i => runs[i][0].Partition.Value).ToList();
+        await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentPartitions },
+            async (lane, _) => await ApplyLaneAsync(lane));
+        return results;
+    }
+
+    /// <summary>
+    /// Stores the offset of what the run finished. Where a transient failure stopped it, the partition is paused and
+    /// rewound to the first message not done, and resumed after a backoff that doubles while the failure lasts: the
+    /// partition waits (its lag grows and is reported), the poll loop and the group membership go on, nothing is
+    /// dead-lettered.
+    /// </summary>
+    private void Settle(IConsumer<string?, string?> consumer, List<ConsumeResult<string?, string?>> run, RunResult result)
+    {
+        var tp = run[0].TopicPartition;
+        if (result.Done > 0)
+        {
+            try
+            {
+                consumer.StoreOffset(run[result.Done - 1]);
+                _storedSinceCommit += result.Done;
+            }
+            catch (KafkaException e)
+            {
+                // The partition was revoked meanwhile; its new owner reads the messages again and the inbox dedupes.
+                _logger.LogDebug(e, "Consumer group {Group}: not storing offset {TopicPartitionOffset}", _options.GroupId, run[result.Done - 1].TopicPartitionOffset);
+            }
+            RecordTelemetry(run, result.Outcomes, result.Done);
+        }
+        if (result.WaitingOn is null)
+        {
+            if (_waiting.Remove(tp, out var waited))
+                _logger.LogInformation("Consumer group {Group}: {TopicPartition} goes on after {Failures} transient failure(s)", _options.GroupId, tp, waited.Failures);
+            return;
+        }
+
+        ConsumerTelemetry.TransientFailures.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", tp.Topic),
+            new KeyValuePair<string, object?>("messaging.consumer.group.name", _options.GroupId));
+        var failures = _waiting.TryGetValue(tp, out var before) ? before.Failures + 1 : 1;
+        var delay = TransientBackoff(failures);
+        _waiting[tp] = (failures, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency), false);
+        var from = run[result.Done].TopicPartitionOffset;
+        _logger.LogWarning(result.WaitingOn, "Consumer group {Group}: {TopicPartitionOffset} hit a transient failure ({Failures} in a row); the partition waits {Delay} ms and tries again",
+            _options.GroupId, from, failures, delay.TotalMilliseconds);
         try
         {
-            consumer.StoreOffset(run[^1]); // the run committed as a whole, or message by message in order
-            _storedSinceCommit += run.Count;
+            // Pause before seeking: librdkafka forgets a seek made before a pause (confluentinc/librdkafka#3471).
+            consumer.Pause([tp]);
+            consumer.Seek(from);
         }
         catch (KafkaException e)
         {
-            // The partition was revoked meanwhile; its new owner reads the messages again and the inbox dedupes.
-            _logger.LogDebug(e, "Consumer group {Group}: not storing offset {TopicPartitionOffset}", _options.GroupId, run[^1].TopicPartitionOffset);
+            // Revoked meanwhile: the new owner starts from the committed offset, before this message.
+            _logger.LogDebug(e, "Consumer group {Group}: could not rewind {TopicPartitionOffset}", _options.GroupId, from);
+            _waiting.Remove(tp);
         }
-        RecordTelemetry(run, outcomes);
-        return true;
     }
 
-    private void RecordTelemetry(List<ConsumeResult<string?, string?>> run, ApplyOutcome[] outcomes)
+    private TimeSpan TransientBackoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(_options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)),
+            _options.TransientRetryMaxDelay.TotalMilliseconds) * (0.8 + Random.Shared.NextDouble() * 0.4));
+
+    private void ResumeDue(IConsumer<string?, string?> consumer)
+    {
+        if (_waiting.Count == 0) return;
+        var now = Stopwatch.GetTimestamp();
+        var due = _waiting.Where(w => w.Value.ResumeAt <= now && !w.Value.Resumed).Select(w => w.Key).ToList();
+        if (due.Count == 0) return;
+        try { consumer.Resume(due); }
+        catch (KafkaException e) { _logger.LogDebug(e, "Consumer group {Group}: resuming {Partitions} failed", _options.GroupId, string.Join(", ", due)); }
+        foreach (var tp in due) _waiting[tp] = _waiting[tp] with { Resumed = true };
+    }
+
+    /// <summary>A partition leaving this member is not paused any more: should it come back, it is read at once.</summary>
+    private void Forget(IConsumer<string?, string?> consumer, IEnumerable<TopicPartition> partitions)
+    {
+        var paused = partitions.Where(p => _waiting.Remove(p, out var w) && !w.Resumed).ToList();
+        if (paused.Count == 0) return;
+        try { consumer.Resume(paused); }
+        catch (KafkaException e) { _logger.LogDebug(e, "Consumer group {Group}: resuming {Partitions} failed", _options.GroupId, string.Join(", ", paused)); }
+    }
+
+    /// <summary>The poll wait, cut short when a waiting partition is due to be resumed sooner.</summary>
+    private TimeSpan PollTimeout()
+    {
+        var timeout = _options.PollTimeout;
+        var now = Stopwatch.GetTimestamp();
+        foreach (var (_, (_, resumeAt, resumed)) in _waiting)
+        {
+            if (resumed) continue;
+            var until = TimeSpan.FromSeconds(Math.Max(0, resumeAt - now) / (double)Stopwatch.Frequency);
+            if (until < timeout) timeout = until;
+        }
+        return timeout;
+    }
+
+    private void RecordTelemetry(List<ConsumeResult<string?, string?>> run, ApplyOutcome[] outcomes, int done)
     {
         var topicTag = new KeyValuePair<string, object?>("messaging.destination.name", run[0].Topic);
         var groupTag = new KeyValuePair<string, object?>("messaging.consumer.group.name", _options.GroupId);
         int applied = 0, deadLettered = 0, duplicates = 0, skipped = 0;
-        foreach (var outcome in outcomes)
+        foreach (var outcome in outcomes.Take(done))
         {
             switch (outcome)
             {
@@ -166,7 +270,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         if (duplicates > 0) ConsumerTelemetry.Skipped.Add(duplicates, topicTag, groupTag, new("hotel.consumer.outcome", nameof(ApplyOutcome.Duplicate)));
         if (skipped > 0) ConsumerTelemetry.Skipped.Add(skipped, topicTag, groupTag, new("hotel.consumer.outcome", nameof(ApplyOutcome.Skipped)));
         var now = DateTime.UtcNow;
-        foreach (var result in run)
+        foreach (var result in run.Take(done))
             if (result.Message.Timestamp.Type != TimestampType.NotAvailable)
                 ConsumerTelemetry.EndToEndLatency.Record(Math.Max(0, (now - result.Message.Timestamp.UtcDateTime).TotalMilliseconds), topicTag, groupTag);
     }
@@ -219,16 +323,18 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                 if (partitions.Count == 0) return;
                 _logger.LogInformation("Consumer group {Group} revoked {Partitions}", _options.GroupId, string.Join(", ", partitions));
                 if (!_aborted) Commit(c);
+                Forget(c, partitions.Select(p => p.TopicPartition));
                 foreach (var p in partitions)
                 {
                     _revoked.Add(p.TopicPartition);
                     ConsumerTelemetry.RemoveLag(_options.GroupId, p.Topic, p.Partition.Value);
                 }
             })
-            .SetPartitionsLostHandler((_, partitions) =>
+            .SetPartitionsLostHandler((c, partitions) =>
             {
                 _logger.LogWarning("Consumer group {Group} lost {Partitions}; their uncommitted offsets will be read again (the inbox dedupes)",
                     _options.GroupId, string.Join(", ", partitions));
+                Forget(c, partitions.Select(p => p.TopicPartition));
                 foreach (var p in partitions)
                 {
                     _revoked.Add(p.TopicPartition);
