@@ -38,6 +38,9 @@ public sealed class FraudScreening(BillingDbContext db, IOptions<FraudOptions> o
     {
         var rules = options.Value;
         var email = guestEmail.Trim().ToLowerInvariant();
+        // Bookings on different partitions are applied at once: one card's bookings take turns here, so each counts
+        // the ones before it (held until the consumer's transaction ends).
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({fingerprint}, 0))", ct);
         if (!await db.FraudObservations.AnyAsync(o => o.BookingId == bookingId, ct))
         {
             db.FraudObservations.Add(new FraudObservation { BookingId = bookingId, Fingerprint = fingerprint, GuestEmail = email, OccurredAt = occurredAt });
