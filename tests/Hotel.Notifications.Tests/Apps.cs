@@ -22,6 +22,7 @@ public sealed class NotificationsApp : IAsyncDisposable
 
     /// <summary>Sender workers (SMTP connections) the tests run with.</summary>
     public const int SenderConcurrency = 4;
+    public const int SenderBatchSize = 10;
 
     private readonly WebApplicationFactory<Program> _root = new();
     private readonly WebApplicationFactory<Program> _factory;
@@ -65,6 +66,7 @@ public sealed class NotificationsApp : IAsyncDisposable
         ["Notifications:Sender:RetryBaseDelay"] = "00:00:00.200",
         ["Notifications:Sender:RetryMaxDelay"] = "00:00:01",
         ["Notifications:Sender:Concurrency"] = SenderConcurrency.ToString(),
+        ["Notifications:Sender:BatchSize"] = SenderBatchSize.ToString(),
     };
 
     public static async Task<NotificationsApp> StartAsync(InfraFixture infra, string bootstrapServers, int smtpPort, ITestOutputHelper output,

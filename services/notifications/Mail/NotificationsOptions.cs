@@ -38,6 +38,12 @@ public sealed class SenderOptions
 
     /// <summary>Mails sent at once, each over its own SMTP connection (default 4).</summary>
     public int Concurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Most mails a worker takes in one transaction (default 10): sent one after another over its connection, then
+    /// marked sent with one commit. A crash before that commit re-sends them, with the same Message-IDs.
+    /// </summary>
+    public int BatchSize { get; set; } = 10;
 }
 
 /// <summary>Section <c>Smtp</c>: the server mail is handed to (default: a local dev server on 127.0.0.1:2525, no TLS).</summary>

@@ -15,12 +15,13 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 
 /// <summary>
-/// Works the ledger's pending mail, one entry at a time, each in its own transaction: the entry is
-/// locked (<c>FOR UPDATE SKIP LOCKED</c>, so instances never send the same entry at once), handed to the
-/// SMTP server, then marked sent together with its <c>EmailSent</c> outbox row. Outages and 4xx replies
-/// leave it pending with a later attempt time (exponential backoff, no limit: nothing is lost); a 5xx
-/// reply marks it failed, and so does a mail that failed to render <see cref="SenderOptions.MaxRenderAttempts"/> times. A crash between the server's accept and the commit re-sends it later with the
-/// same Message-ID. A worker with nothing due commits nothing and sleeps until a commit made mail due
+/// Works the ledger's pending mail, a few entries (<see cref="SenderOptions.BatchSize"/>) per transaction: they are
+/// locked (<c>FOR UPDATE SKIP LOCKED</c>, so instances never send the same entry at once), handed to the SMTP server
+/// one after another, then marked sent together with their <c>EmailSent</c> outbox rows. Outages and 4xx replies leave
+/// an entry pending with a later attempt time (exponential backoff, no limit: nothing is lost); a 5xx reply marks it
+/// failed, and so does a mail that failed to render <see cref="SenderOptions.MaxRenderAttempts"/> times. A crash
+/// between the server's accept and the commit re-sends the batch later with the same Message-IDs. A worker with
+/// nothing due commits nothing and sleeps until a commit made mail due
 /// (<see cref="MailSignal"/>), the next retry falls due, or the poll interval passes.
 /// </summary>
 public sealed class MailSender(
@@ -54,7 +55,6 @@ public sealed class MailSender(
         using var client = new SmtpClient { Timeout = (int)_smtp.Timeout.TotalMilliseconds };
         while (!ct.IsCancellationRequested)
         {
-            var wake = signal.Next; // before looking: a commit from here on wakes this worker
             TimeSpan? idle;
             try
             {
@@ -73,7 +73,7 @@ public sealed class MailSender(
             }
             if (idle is not { } wait) continue; // an entry was attempted: there may be more
             bool signalled;
-            try { signalled = await MailSignal.WaitAsync(wake, wait, ct); }
+            try { signalled = await signal.WaitAsync(wait, ct); }
             catch (OperationCanceledException) { break; }
             if (!signalled) await DisconnectAsync(client); // idle until a timer: do not hold the connection
         }
@@ -81,21 +81,24 @@ public sealed class MailSender(
     }
 
     /// <returns>
-    /// null when an entry was attempted (there may be more); otherwise how long to sleep unless signalled: until the
+    /// null when entries were attempted (there may be more); otherwise how long to sleep unless signalled: until the
     /// next pending entry falls due, at most <see cref="SenderOptions.PollInterval"/> (for mail other instances add).
     /// </returns>
     private async Task<TimeSpan?> SendNextAsync(SmtpClient client, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        db.Database.AutoSavepointsEnabled = false; // one SaveChanges, and a failure rolls everything back
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
-        var email = await db.Emails
+        var batchSize = Math.Max(1, _sender.BatchSize);
+        var emails = await db.Emails
             .Where(e => e.Status == EmailStatus.Pending && e.NextAttemptAt <= now)
             .OrderBy(e => e.NextAttemptAt)
+            .Take(batchSize)
             .WithRowLock(RowLock.ForUpdateSkipLocked)
-            .FirstOrDefaultAsync(ct);
-        if (email is null)
+            .ToListAsync(ct);
+        if (emails.Count == 0)
         {
             // Due entries locked by other workers are theirs; a later one is a retry waiting out its backoff.
             var nextDue = await db.Emails
@@ -105,20 +108,37 @@ public sealed class MailSender(
             var untilDue = nextDue is { } due ? due - now : _sender.PollInterval;
             return untilDue < _sender.PollInterval ? untilDue : _sender.PollInterval;
         }
+        if (emails.Count == batchSize) signal.Notify(); // there may be more: another worker takes the next ones
 
-        var booking = await db.Bookings.SingleAsync(b => b.BookingId == email.BookingId, ct);
+        var bookingIds = emails.Select(e => e.BookingId).Distinct().ToList();
+        var bookings = await db.Bookings.Where(b => bookingIds.Contains(b.BookingId)).ToDictionaryAsync(b => b.BookingId, ct);
         var composer = scope.ServiceProvider.GetRequiredService<MailComposer>();
-        await AttemptAsync(client, db, composer, email, booking, ct);
+        for (var i = 0; i < emails.Count; i++)
+        {
+            var booking = bookings.GetValueOrDefault(emails[i].BookingId)
+                ?? throw new InvalidOperationException($"Mail {emails[i].Id} is pending for booking {emails[i].BookingId}, which is not in the view.");
+            if (await AttemptAsync(client, db, composer, emails[i], booking, ct)) continue;
+            // The server is away: the rest of the batch fails the same way, without trying it again for each.
+            foreach (var untried in emails.Skip(i + 1))
+            {
+                untried.Attempts++;
+                untried.NextAttemptAt = clock.GetUtcNow() + Backoff(untried.Attempts);
+                untried.LastError = emails[i].LastError;
+                Deferred.Add(1);
+            }
+            break;
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return null;
     }
 
     /// <summary>Hands one entry to the SMTP server and records the outcome on it (sent, failed for good, or retry later).</summary>
-    private async Task AttemptAsync(SmtpClient client, NotificationsDbContext db, MailComposer composer, Email email, BookingView booking, CancellationToken ct)
+    /// <returns>false when the connection to the server failed (the entry waits for a retry).</returns>
+    private async Task<bool> AttemptAsync(SmtpClient client, NotificationsDbContext db, MailComposer composer, Email email, BookingView booking, CancellationToken ct)
     {
         email.Attempts++;
-        if (Render(composer, email, booking) is not { } message) return;
+        if (Render(composer, email, booking) is not { } message) return true;
         try
         {
             email.To = message.To.Mailboxes.First().Address;
@@ -138,6 +158,7 @@ public sealed class MailSender(
                 new KeyValuePair<string, object?>("hotel.mail.kind", email.Kind.ToString()));
             logger.LogDebug("Sent {Kind} for {Reference} to {To} ({MessageId}, attempt {Attempt})",
                 email.Kind, email.BookingReference, email.To, email.MessageId, email.Attempts);
+            return true;
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
         {
@@ -146,6 +167,7 @@ public sealed class MailSender(
             email.LastError = $"{(int)e.StatusCode} {e.ErrorCode}: {e.Message}";
             Failed.Add(1);
             logger.LogError("The SMTP server refused {Kind} for {Reference} to {To} for good: {Error}", email.Kind, email.BookingReference, email.To, email.LastError);
+            return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -155,7 +177,9 @@ public sealed class MailSender(
             Deferred.Add(1);
             logger.LogWarning("Attempt {Attempt} of {Kind} for {Reference} failed ({Error}); retrying in {Delay}",
                 email.Attempts, email.Kind, email.BookingReference, email.LastError, delay);
-            if (e is not SmtpCommandException) await DisconnectAsync(client);
+            if (e is SmtpCommandException) return true; // the server answered (4xx): the connection is fine
+            await DisconnectAsync(client);
+            return false;
         }
     }
 

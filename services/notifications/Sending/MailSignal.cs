@@ -1,29 +1,21 @@
 namespace Hotel.Notifications.Sending;
 
 /// <summary>
-/// Wakes every sender worker as soon as a commit made mail due, instead of at their next poll.
-/// A worker takes <see cref="Next"/> before it looks for work, so a commit in between is never missed.
+/// Wakes one idle sender worker as soon as a commit made mail due, instead of at its next poll. A signal given while
+/// no worker waits is kept (one at most) for the next to wait, so a commit made while a worker was looking is never
+/// missed. A worker that finds more mail than it takes signals again, waking another.
 /// </summary>
 public sealed class MailSignal
 {
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _signal = new(0, 1);
 
-    /// <summary>Completes at the next <see cref="Notify"/>.</summary>
-    public Task Next => Volatile.Read(ref _next).Task;
-
-    public void Notify() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    /// <returns>true when <paramref name="next"/> was signalled, false when <paramref name="timeout"/> passed first.</returns>
-    public static async Task<bool> WaitAsync(Task next, TimeSpan timeout, CancellationToken ct)
+    public void Notify()
     {
-        try
-        {
-            await next.WaitAsync(timeout, ct);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
+        if (_signal.CurrentCount > 0) return; // already signalled
+        try { _signal.Release(); }
+        catch (SemaphoreFullException) { } // signalled meanwhile
     }
+
+    /// <returns>true when signalled, false when <paramref name="timeout"/> passed first.</returns>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }
