@@ -37,37 +37,40 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
 
     public string SlotName => options.SlotPrefix + _database.ToLowerInvariant().Replace('-', '_');
 
+    /// <summary>Prefix of the heartbeat messages the relay emits into its own database's WAL.</summary>
+    public const string HeartbeatPrefix = "hotel_relay_heartbeat";
+
     /// <summary>Ensures publication and slot, republishes the archive where the broker lacks it, then streams until cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var slotIsNew = await EnsurePublicationAndSlotAsync(ct);
-        try
-        {
-            await RepublishArchiveAsync(slotIsNew, ct);
-        }
-        catch when (slotIsNew)
-        {
-            // Rows older than the slot are only covered by this republish: make the next start do it again.
-            await using var conn = new NpgsqlConnection(connectionString);
-            await conn.OpenAsync(CancellationToken.None);
-            await ScalarAsync(conn, "SELECT pg_drop_replication_slot($1)", CancellationToken.None, SlotName);
-            throw;
-        }
-        using var lagCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var lagLoop = ReportLagAndPruneAsync(lagCts.Token);
+        var marker = new RepublishMarker(connectionString, SlotName);
+        await EnsurePublicationAndSlotAsync(marker, ct);
+        // Pending while a new slot's republish has not been acked in full, even by a relay killed since.
+        var everything = await marker.IsPendingAsync(ct);
+        await RepublishArchiveAsync(everything, ct);
+        if (everything) await marker.ClearAsync(ct);
+
+        using var loopsCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var lagLoop = ReportLagAndPruneAsync(loopsCts.Token);
+        var heartbeatLoop = EmitHeartbeatsAsync(loopsCts.Token);
         try
         {
             await StreamAsync(ct);
         }
         finally
         {
-            await lagCts.CancelAsync();
+            await loopsCts.CancelAsync();
             await lagLoop;
+            await heartbeatLoop;
         }
     }
 
-    /// <summary>Returns true when the slot was created now.</summary>
-    private async Task<bool> EnsurePublicationAndSlotAsync(CancellationToken ct)
+    /// <summary>
+    /// Publication, marker table and slot. A new slot gets a durable republish marker committed
+    /// before it is created (see <see cref="RepublishMarker"/>); a slot that lost its WAL past
+    /// <c>max_slot_wal_keep_size</c> can never stream again, so it is dropped and made anew the same way.
+    /// </summary>
+    private async Task EnsurePublicationAndSlotAsync(RepublishMarker marker, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
@@ -80,17 +83,26 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject) { }
         }
-        if (await ScalarAsync(conn, "SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", ct, SlotName) is null)
+        await marker.EnsureTableAsync(ct); // after the publication: it needs the outbox table the service creates first
+
+        var walStatus = await ScalarAsync(conn, "SELECT coalesce(wal_status, '') FROM pg_replication_slots WHERE slot_name = $1", ct, SlotName);
+        if (walStatus is "lost")
         {
+            logger.LogError("Replication slot {Slot} of {Database} lost its WAL (it retained more than max_slot_wal_keep_size): dropping it; "
+                + "a new slot republishes the whole outbox archive", SlotName, _database);
+            await ScalarAsync(conn, "SELECT pg_drop_replication_slot($1)", ct, SlotName);
+            walStatus = null;
+        }
+        if (walStatus is null)
+        {
+            await marker.SetAsync(ct);
             try
             {
                 await ScalarAsync(conn, "SELECT pg_create_logical_replication_slot($1, 'pgoutput')", ct, SlotName);
                 logger.LogInformation("Created replication slot {Slot} for {Database}", SlotName, _database);
-                return true;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject) { }
         }
-        return false;
     }
 
     /// <summary>
@@ -129,7 +141,7 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
             }
             await Task.WhenAll(pending);
             logger.LogWarning("{Reason}: republished {Count} archived outbox events from {Database} to {Topic} in {Elapsed} ms",
-                everything ? "New replication slot" : "Topic held no messages", count, _database, Topics.ForAggregate(aggregateType), sw.ElapsedMilliseconds);
+                everything ? "New replication slot (republish pending)" : "Topic held no messages", count, _database, Topics.ForAggregate(aggregateType), sw.ElapsedMilliseconds);
         }
     }
 
@@ -183,7 +195,7 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
         var columns = Array.Empty<string>();
         var batch = new List<OutboxRecord>();
         var slot = new PgOutputReplicationSlot(SlotName);
-        await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(options.PublicationName, PgOutputProtocolVersion.V1, binary: true), ct))
+        await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(options.PublicationName, PgOutputProtocolVersion.V1, binary: true, messages: true), ct))
         {
             switch (message)
             {
@@ -200,6 +212,10 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                     var deliveries = batch.Select(r => producer.ProduceAsync(r.Topic, r.ToMessage(), CancellationToken.None)).ToArray();
                     await acks.WriteAsync(new PendingTransaction(commit.TransactionEndLsn, commit.TransactionCommitTimestamp, deliveries), ct);
                     batch.Clear();
+                    break;
+                case LogicalDecodingMessage { Flags: 0, Prefix: HeartbeatPrefix } heartbeat:
+                    // Non-transactional, so not inside a transaction: confirmed in order, after every commit read before it.
+                    await acks.WriteAsync(new PendingTransaction(heartbeat.MessageLsn, heartbeat.ServerClock, []), ct);
                     break;
             }
         }
@@ -219,10 +235,7 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 await Task.WhenAll(tx.Deliveries); // a failed delivery stops the relay before its LSN is confirmed
                 replication.SetReplicationStatus(tx.EndLsn);
                 acknowledged = true;
-                RelayedEvents.Add(tx.Deliveries.Length, new KeyValuePair<string, object?>("database", _database));
-                _lastCommitToAckMs = (DateTime.UtcNow - tx.CommittedAt).TotalMilliseconds;
-                Interlocked.Add(ref _relayedSinceReport, tx.Deliveries.Length);
-                CommitToAck.Record(_lastCommitToAckMs, new KeyValuePair<string, object?>("database", _database));
+                if (tx.Deliveries.Length > 0) RecordRelayed(tx); // none for a heartbeat
                 // Caught up, or a while since the last one: tell the server, so a restart resumes from here.
                 if (pending.Count == 0 || lastSent.ElapsedMilliseconds > 200)
                 {
@@ -243,6 +256,14 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 }
             }
         }
+    }
+
+    private void RecordRelayed(PendingTransaction tx)
+    {
+        RelayedEvents.Add(tx.Deliveries.Length, new KeyValuePair<string, object?>("database", _database));
+        _lastCommitToAckMs = (DateTime.UtcNow - tx.CommittedAt).TotalMilliseconds;
+        Interlocked.Add(ref _relayedSinceReport, tx.Deliveries.Length);
+        CommitToAck.Record(_lastCommitToAckMs, new KeyValuePair<string, object?>("database", _database));
     }
 
     private static async Task<OutboxRecord> ReadRecordAsync(InsertMessage insert, string[] columns, CancellationToken ct)
@@ -310,6 +331,34 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 }
             }
             while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// Every <see cref="OutboxRelayOptions.HeartbeatInterval"/>, one non-transactional logical message
+    /// into this database's WAL (as Debezium's <c>heartbeat.action.query</c>). The stream brings it
+    /// back and the relay confirms its LSN, so the slot advances, and WAL that other databases wrote
+    /// can be recycled, even while this outbox is quiet. No xid, no commit, no table: one statement.
+    /// </summary>
+    private async Task EmitHeartbeatsAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await using var conn = new NpgsqlConnection(connectionString);
+                    await conn.OpenAsync(ct);
+                    await ScalarAsync(conn, "SELECT pg_logical_emit_message(false, $1, '')", ct, HeartbeatPrefix);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning(e, "Could not emit the relay heartbeat for {Database}; its slot advances with the next one or the next outbox commit", _database);
+                }
+            }
         }
         catch (OperationCanceledException) { }
     }
