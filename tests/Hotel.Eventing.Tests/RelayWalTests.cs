@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using Hotel.Cdc;
 using Hotel.LocalInfra;
@@ -110,6 +111,60 @@ public sealed class RelayWalTests(InfraFixture infra, ITestOutputHelper output)
         var (missing, _, none) = await SlotsAsync(["drop", forgotten, "--postgres", admin]);
         Assert.Equal(1, missing);
         Assert.Contains($"no replication slot {forgotten}", none);
+    }
+
+    [Fact]
+    public async Task A_slot_no_reader_uses_is_reported_with_the_wal_it_retains_and_retained_wal_is_a_metric_per_slot()
+    {
+        var cs = await infra.NewDatabaseAsync("stale_slot");
+        await (await RelayOutboxDbContext.CreateAsync(cs)).DisposeAsync();
+        var forgotten = "stale_" + Guid.NewGuid().ToString("N")[..8];
+        await ScalarAsync(cs, "SELECT pg_create_logical_replication_slot($1, 'pgoutput')", forgotten);
+        var warnings = new WarningCollector();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(warnings).AddProvider(new TestOutputLoggerProvider(output)));
+        var retained = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Hotel" && instrument.Name == "hotel.relay.slot.retained_wal") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == "slot") retained[(string)tag.Value!] = value;
+        });
+        listener.Start();
+
+        await using var relay = await RunningRelay.StartAsync(cs, infra.BootstrapServers, loggers,
+            new OutboxRelayOptions { SlotCheckInterval = TimeSpan.FromMilliseconds(100), StaleSlotAfter = TimeSpan.FromMilliseconds(300) });
+
+        var warning = await Eventually.WaitAsync(() => Task.FromResult(warnings.Lines.FirstOrDefault(l => l.Contains(forgotten, StringComparison.Ordinal))),
+            line => line is not null, Deadline, $"a warning about slot {forgotten}");
+        Assert.Matches(@"retains \d+ bytes of WAL", warning);
+        await Eventually.WaitAsync(() =>
+        {
+            listener.RecordObservableInstruments();
+            return Task.FromResult(retained.TryGetValue(forgotten, out var bytes) && bytes > 0);
+        }, Deadline, $"hotel.relay.slot.retained_wal for {forgotten}");
+        await ScalarAsync(cs, "SELECT pg_drop_replication_slot($1)", forgotten);
+    }
+
+    /// <summary>Keeps the warnings components log, for tests that assert on them.</summary>
+    private sealed class WarningCollector : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+        public IReadOnlyList<string> Lines => _lines.ToArray();
+        public ILogger CreateLogger(string categoryName) => new Logger(_lines);
+        public void Dispose() { }
+
+        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) lines.Enqueue(formatter(state, exception));
+            }
+        }
     }
 
     private static async Task<(int Code, string Output, string Error)> SlotsAsync(string[] args)
