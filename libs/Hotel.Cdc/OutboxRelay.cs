@@ -50,18 +50,16 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
         await RepublishArchiveAsync(everything, ct);
         if (everything) await marker.ClearAsync(ct);
 
-        using var loopsCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var lagLoop = ReportLagAndPruneAsync(loopsCts.Token);
-        var heartbeatLoop = EmitHeartbeatsAsync(loopsCts.Token);
+        using var lagCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var lagLoop = ReportLagAndPruneAsync(lagCts.Token);
         try
         {
             await StreamAsync(ct);
         }
         finally
         {
-            await loopsCts.CancelAsync();
+            await lagCts.CancelAsync();
             await lagLoop;
-            await heartbeatLoop;
         }
     }
 
@@ -293,10 +291,20 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
         return new OutboxRecord(id, aggregateType, aggregateId, type, payload, timestamp, trace);
     }
 
-    /// <summary>Logs and publishes the slot's lag now and then, and prunes the archive past its retention.</summary>
+    /// <summary>
+    /// Logs and publishes the slot's lag now and then, emits the heartbeat, and prunes the archive past its retention.
+    /// </summary>
+    /// <remarks>
+    /// The heartbeat is one non-transactional logical message into this database's WAL (as Debezium's
+    /// <c>heartbeat.action.query</c>), in the same statement as the lag reading that follows each
+    /// <see cref="OutboxRelayOptions.HeartbeatInterval"/>: no extra statement, no xid, no table. The
+    /// stream brings it back and the relay confirms its LSN, so the slot advances, and WAL that other
+    /// databases wrote can be recycled, even while this outbox is quiet.
+    /// </remarks>
     private async Task ReportLagAndPruneAsync(CancellationToken ct)
     {
         var sincePrune = Stopwatch.StartNew();
+        var sinceHeartbeat = Stopwatch.StartNew();
         var first = true;
         using var timer = new PeriodicTimer(options.LagReportInterval);
         try
@@ -307,8 +315,13 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 {
                     await using var conn = new NpgsqlConnection(connectionString);
                     await conn.OpenAsync(ct);
-                    var lag = await ScalarAsync(conn,
-                        "SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = $1", ct, SlotName);
+                    const string lagSql = "SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = $1";
+                    // Due from half a tick early: the timer's ticks and the stopwatch need not agree to the millisecond.
+                    var heartbeat = sinceHeartbeat.Elapsed >= options.HeartbeatInterval - options.LagReportInterval / 2;
+                    var lag = heartbeat
+                        ? await ScalarAsync(conn, $"SELECT ({lagSql}), pg_logical_emit_message(false, $2, '')", ct, SlotName, HeartbeatPrefix)
+                        : await ScalarAsync(conn, lagSql, ct, SlotName);
+                    if (heartbeat) sinceHeartbeat.Restart();
                     if (lag is long bytes)
                     {
                         lock (LagBytes) LagBytes[_database] = bytes;
@@ -331,34 +344,6 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 }
             }
             while (await timer.WaitForNextTickAsync(ct));
-        }
-        catch (OperationCanceledException) { }
-    }
-
-    /// <summary>
-    /// Every <see cref="OutboxRelayOptions.HeartbeatInterval"/>, one non-transactional logical message
-    /// into this database's WAL (as Debezium's <c>heartbeat.action.query</c>). The stream brings it
-    /// back and the relay confirms its LSN, so the slot advances, and WAL that other databases wrote
-    /// can be recycled, even while this outbox is quiet. No xid, no commit, no table: one statement.
-    /// </summary>
-    private async Task EmitHeartbeatsAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(options.HeartbeatInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                try
-                {
-                    await using var conn = new NpgsqlConnection(connectionString);
-                    await conn.OpenAsync(ct);
-                    await ScalarAsync(conn, "SELECT pg_logical_emit_message(false, $1, '')", ct, HeartbeatPrefix);
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
-                {
-                    logger.LogWarning(e, "Could not emit the relay heartbeat for {Database}; its slot advances with the next one or the next outbox commit", _database);
-                }
-            }
         }
         catch (OperationCanceledException) { }
     }

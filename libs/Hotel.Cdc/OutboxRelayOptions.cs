@@ -25,7 +25,8 @@ public sealed class OutboxRelayOptions
 
     /// <summary>
     /// How often each relay emits a heartbeat message into its database's WAL and confirms it, so its
-    /// slot advances (and WAL is recycled) while its outbox is quiet: one tiny statement per interval.
+    /// slot advances (and WAL is recycled) while its outbox is quiet. It rides on the lag reading
+    /// (<see cref="LagReportInterval"/>) that follows each interval, so it adds no statement of its own.
     /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 

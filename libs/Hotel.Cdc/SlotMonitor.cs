@@ -48,7 +48,14 @@ public sealed class SlotMonitor(string connectionString, OutboxRelayOptions opti
 
     public async Task CheckAsync(CancellationToken ct)
     {
-        var slots = await ReplicationSlots.ListAsync(connectionString, ct);
+        IReadOnlyList<ReplicationSlot> slots;
+        // From the maintenance database when it may be read, so the outbox databases' idle work does not grow.
+        try { slots = await ReplicationSlots.ListAsync(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString, ct); }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.InsufficientPrivilege
+            or PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            slots = await ReplicationSlots.ListAsync(connectionString, ct);
+        }
         var now = DateTime.UtcNow;
         _lastSeen = slots;
         foreach (var gone in _inactiveSince.Keys.Except(slots.Where(s => !s.Active).Select(s => s.Name)).ToList()) _inactiveSince.Remove(gone);

@@ -25,7 +25,7 @@ public sealed class RelayWalTests(InfraFixture infra, ITestOutputHelper output)
         var busy = await infra.NewDatabaseAsync("relay_busy");
         var slot = SlotName(quiet);
         await using var relay = await RunningRelay.StartAsync(quiet, infra.BootstrapServers, _logs,
-            new OutboxRelayOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+            new OutboxRelayOptions { LagReportInterval = TimeSpan.FromMilliseconds(100), HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
         await Eventually.WaitAsync(async () => await ScalarAsync(quiet, "SELECT active FROM pg_replication_slots WHERE slot_name = $1", slot) is true,
             Deadline, "the relay to read its slot");
 
