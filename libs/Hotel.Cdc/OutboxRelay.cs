@@ -37,22 +37,19 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
 
     public string SlotName => options.SlotPrefix + _database.ToLowerInvariant().Replace('-', '_');
 
+    /// <summary>Prefix of the heartbeat messages the relay emits into its own database's WAL.</summary>
+    public const string HeartbeatPrefix = "hotel_relay_heartbeat";
+
     /// <summary>Ensures publication and slot, republishes the archive where the broker lacks it, then streams until cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var slotIsNew = await EnsurePublicationAndSlotAsync(ct);
-        try
-        {
-            await RepublishArchiveAsync(slotIsNew, ct);
-        }
-        catch when (slotIsNew)
-        {
-            // Rows older than the slot are only covered by this republish: make the next start do it again.
-            await using var conn = new NpgsqlConnection(connectionString);
-            await conn.OpenAsync(CancellationToken.None);
-            await ScalarAsync(conn, "SELECT pg_drop_replication_slot($1)", CancellationToken.None, SlotName);
-            throw;
-        }
+        var marker = new RepublishMarker(connectionString, SlotName);
+        await EnsurePublicationAndSlotAsync(marker, ct);
+        // Pending while a new slot's republish has not been acked in full, even by a relay killed since.
+        var everything = await marker.IsPendingAsync(ct);
+        await RepublishArchiveAsync(everything, ct);
+        if (everything) await marker.ClearAsync(ct);
+
         using var lagCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var lagLoop = ReportLagAndPruneAsync(lagCts.Token);
         try
@@ -66,8 +63,12 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
         }
     }
 
-    /// <summary>Returns true when the slot was created now.</summary>
-    private async Task<bool> EnsurePublicationAndSlotAsync(CancellationToken ct)
+    /// <summary>
+    /// Publication, marker table and slot. A new slot gets a durable republish marker committed
+    /// before it is created (see <see cref="RepublishMarker"/>); a slot that lost its WAL past
+    /// <c>max_slot_wal_keep_size</c> can never stream again, so it is dropped and made anew the same way.
+    /// </summary>
+    private async Task EnsurePublicationAndSlotAsync(RepublishMarker marker, CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);
@@ -80,17 +81,26 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject) { }
         }
-        if (await ScalarAsync(conn, "SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", ct, SlotName) is null)
+        await marker.EnsureTableAsync(ct); // after the publication: it needs the outbox table the service creates first
+
+        var walStatus = await ScalarAsync(conn, "SELECT coalesce(wal_status, '') FROM pg_replication_slots WHERE slot_name = $1", ct, SlotName);
+        if (walStatus is "lost")
         {
+            logger.LogError("Replication slot {Slot} of {Database} lost its WAL (it retained more than max_slot_wal_keep_size): dropping it; "
+                + "a new slot republishes the whole outbox archive", SlotName, _database);
+            await ScalarAsync(conn, "SELECT pg_drop_replication_slot($1)", ct, SlotName);
+            walStatus = null;
+        }
+        if (walStatus is null)
+        {
+            await marker.SetAsync(ct);
             try
             {
                 await ScalarAsync(conn, "SELECT pg_create_logical_replication_slot($1, 'pgoutput')", ct, SlotName);
                 logger.LogInformation("Created replication slot {Slot} for {Database}", SlotName, _database);
-                return true;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateObject) { }
         }
-        return false;
     }
 
     /// <summary>
@@ -129,7 +139,7 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
             }
             await Task.WhenAll(pending);
             logger.LogWarning("{Reason}: republished {Count} archived outbox events from {Database} to {Topic} in {Elapsed} ms",
-                everything ? "New replication slot" : "Topic held no messages", count, _database, Topics.ForAggregate(aggregateType), sw.ElapsedMilliseconds);
+                everything ? "New replication slot (republish pending)" : "Topic held no messages", count, _database, Topics.ForAggregate(aggregateType), sw.ElapsedMilliseconds);
         }
     }
 
@@ -183,7 +193,7 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
         var columns = Array.Empty<string>();
         var batch = new List<OutboxRecord>();
         var slot = new PgOutputReplicationSlot(SlotName);
-        await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(options.PublicationName, PgOutputProtocolVersion.V1, binary: true), ct))
+        await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(options.PublicationName, PgOutputProtocolVersion.V1, binary: true, messages: true), ct))
         {
             switch (message)
             {
@@ -200,6 +210,10 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                     var deliveries = batch.Select(r => producer.ProduceAsync(r.Topic, r.ToMessage(), CancellationToken.None)).ToArray();
                     await acks.WriteAsync(new PendingTransaction(commit.TransactionEndLsn, commit.TransactionCommitTimestamp, deliveries), ct);
                     batch.Clear();
+                    break;
+                case LogicalDecodingMessage { Flags: 0, Prefix: HeartbeatPrefix } heartbeat:
+                    // Non-transactional, so not inside a transaction: confirmed in order, after every commit read before it.
+                    await acks.WriteAsync(new PendingTransaction(heartbeat.MessageLsn, heartbeat.ServerClock, []), ct);
                     break;
             }
         }
@@ -219,10 +233,7 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 await Task.WhenAll(tx.Deliveries); // a failed delivery stops the relay before its LSN is confirmed
                 replication.SetReplicationStatus(tx.EndLsn);
                 acknowledged = true;
-                RelayedEvents.Add(tx.Deliveries.Length, new KeyValuePair<string, object?>("database", _database));
-                _lastCommitToAckMs = (DateTime.UtcNow - tx.CommittedAt).TotalMilliseconds;
-                Interlocked.Add(ref _relayedSinceReport, tx.Deliveries.Length);
-                CommitToAck.Record(_lastCommitToAckMs, new KeyValuePair<string, object?>("database", _database));
+                if (tx.Deliveries.Length > 0) RecordRelayed(tx); // none for a heartbeat
                 // Caught up, or a while since the last one: tell the server, so a restart resumes from here.
                 if (pending.Count == 0 || lastSent.ElapsedMilliseconds > 200)
                 {
@@ -243,6 +254,14 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 }
             }
         }
+    }
+
+    private void RecordRelayed(PendingTransaction tx)
+    {
+        RelayedEvents.Add(tx.Deliveries.Length, new KeyValuePair<string, object?>("database", _database));
+        _lastCommitToAckMs = (DateTime.UtcNow - tx.CommittedAt).TotalMilliseconds;
+        Interlocked.Add(ref _relayedSinceReport, tx.Deliveries.Length);
+        CommitToAck.Record(_lastCommitToAckMs, new KeyValuePair<string, object?>("database", _database));
     }
 
     private static async Task<OutboxRecord> ReadRecordAsync(InsertMessage insert, string[] columns, CancellationToken ct)
@@ -272,10 +291,20 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
         return new OutboxRecord(id, aggregateType, aggregateId, type, payload, timestamp, trace);
     }
 
-    /// <summary>Logs and publishes the slot's lag now and then, and prunes the archive past its retention.</summary>
+    /// <summary>
+    /// Logs and publishes the slot's lag now and then, emits the heartbeat, and prunes the archive past its retention.
+    /// </summary>
+    /// <remarks>
+    /// The heartbeat is one non-transactional logical message into this database's WAL (as Debezium's
+    /// <c>heartbeat.action.query</c>), in the same statement as the lag reading that follows each
+    /// <see cref="OutboxRelayOptions.HeartbeatInterval"/>: no extra statement, no xid, no table. The
+    /// stream brings it back and the relay confirms its LSN, so the slot advances, and WAL that other
+    /// databases wrote can be recycled, even while this outbox is quiet.
+    /// </remarks>
     private async Task ReportLagAndPruneAsync(CancellationToken ct)
     {
         var sincePrune = Stopwatch.StartNew();
+        var sinceHeartbeat = Stopwatch.StartNew();
         var first = true;
         using var timer = new PeriodicTimer(options.LagReportInterval);
         try
@@ -286,8 +315,13 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                 {
                     await using var conn = new NpgsqlConnection(connectionString);
                     await conn.OpenAsync(ct);
-                    var lag = await ScalarAsync(conn,
-                        "SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = $1", ct, SlotName);
+                    const string lagSql = "SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = $1";
+                    // Due from half a tick early: the timer's ticks and the stopwatch need not agree to the millisecond.
+                    var heartbeat = sinceHeartbeat.Elapsed >= options.HeartbeatInterval - options.LagReportInterval / 2;
+                    var lag = heartbeat
+                        ? await ScalarAsync(conn, $"SELECT ({lagSql}), pg_logical_emit_message(false, $2, '')", ct, SlotName, HeartbeatPrefix)
+                        : await ScalarAsync(conn, lagSql, ct, SlotName);
+                    if (heartbeat) sinceHeartbeat.Restart();
                     if (lag is long bytes)
                     {
                         lock (LagBytes) LagBytes[_database] = bytes;

@@ -22,4 +22,17 @@ public sealed class OutboxRelayOptions
 
     /// <summary>How often relay lag is measured and logged.</summary>
     public TimeSpan LagReportInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often each relay emits a heartbeat message into its database's WAL and confirms it, so its
+    /// slot advances (and WAL is recycled) while its outbox is quiet. It rides on the lag reading
+    /// (<see cref="LagReportInterval"/>) that follows each interval, so it adds no statement of its own.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the cluster's replication slots are checked (retained WAL metric, stale slot warnings).</summary>
+    public TimeSpan SlotCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A slot no reader has used for this long is reported with a warning, at every check, naming the WAL it retains.</summary>
+    public TimeSpan StaleSlotAfter { get; set; } = TimeSpan.FromMinutes(10);
 }

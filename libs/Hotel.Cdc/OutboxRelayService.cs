@@ -2,12 +2,14 @@ using Confluent.Kafka;
 using Hotel.Eventing.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Hotel.Cdc;
 
 /// <summary>
 /// Runs one <see cref="OutboxRelay"/> per outboxed database, restarting a failed one after a
-/// backoff (it resumes from its slot). One idempotent producer (acks=all) serves them all.
+/// backoff (it resumes from its slot), and a <see cref="SlotMonitor"/> per cluster. One idempotent
+/// producer (acks=all) serves them all.
 /// </summary>
 public sealed class OutboxRelayService(
     IReadOnlyList<string> connectionStrings, KafkaOptions kafka, OutboxRelayOptions options, ILoggerFactory loggerFactory) : BackgroundService
@@ -20,8 +22,17 @@ public sealed class OutboxRelayService(
             .SetLogHandler((_, m) => KafkaLogging.Forward(_logger, m))
             .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka producer error: {Reason}", e.Reason))
             .Build();
-        await Task.WhenAll(connectionStrings.Select(cs => RunWithRestartsAsync(cs, producer, stoppingToken)));
+        // Slots are cluster-wide: one monitor per cluster, whichever of its databases it connects to.
+        var monitors = connectionStrings.DistinctBy(Cluster)
+            .Select(cs => new SlotMonitor(cs, options, loggerFactory.CreateLogger<SlotMonitor>()).RunAsync(stoppingToken));
+        await Task.WhenAll(connectionStrings.Select(cs => RunWithRestartsAsync(cs, producer, stoppingToken)).Concat(monitors));
         producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    private static string Cluster(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}";
     }
 
     private async Task RunWithRestartsAsync(string connectionString, IProducer<string, string> producer, CancellationToken ct)

@@ -75,6 +75,21 @@ public sealed unsafe class EmbeddedKafka : IDisposable
         }
     }
 
+    /// <summary>
+    /// Moves a partition's leadership to broker <paramref name="brokerId"/> (the first broker is 1), or
+    /// with -1 leaves it without a leader: produce requests for it then wait, as during a real election.
+    /// </summary>
+    public void SetPartitionLeader(string topic, int partition, int brokerId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var name = Encoding.UTF8.GetBytes(topic + "\0");
+        fixed (byte* p = name)
+        {
+            var err = _native.PartitionSetLeader(_cluster, p, partition, brokerId);
+            if (err != 0) throw new InvalidOperationException($"Setting the leader of {topic}[{partition}] on the embedded broker failed: error {err}.");
+        }
+    }
+
     private int native_TopicCreate(byte* topic, int partitions) => _native.TopicCreate(_cluster, topic, partitions, 1);
 
     public void Dispose()
@@ -109,6 +124,7 @@ public sealed unsafe class EmbeddedKafka : IDisposable
         public delegate* unmanaged<nint, byte*, int, int, int> TopicCreate = null;
         public delegate* unmanaged<nint, int, void> InitialRebalanceDelay = null;
         public delegate* unmanaged<nint, int, void> ConsumerSessionTimeout = null;
+        public delegate* unmanaged<nint, byte*, int, int, int> PartitionSetLeader = null;
 
         private static Native? _instance;
         private static readonly Lock Gate = new();
@@ -131,6 +147,7 @@ public sealed unsafe class EmbeddedKafka : IDisposable
                     TopicCreate = (delegate* unmanaged<nint, byte*, int, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_topic_create"),
                     InitialRebalanceDelay = (delegate* unmanaged<nint, int, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_group_initial_rebalance_delay_ms"),
                     ConsumerSessionTimeout = (delegate* unmanaged<nint, int, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_set_group_consumer_session_timeout_ms"),
+                    PartitionSetLeader = (delegate* unmanaged<nint, byte*, int, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_partition_set_leader"),
                 };
                 return _instance;
             }

@@ -7,7 +7,8 @@ namespace Hotel.LocalInfra;
 
 /// <summary>
 /// A private PostgreSQL cluster in a data directory of its own (<c>initdb</c> + <c>pg_ctl</c>),
-/// listening on 127.0.0.1 only, with <c>wal_level=logical</c> so the CDC relay can read the WAL.
+/// listening on 127.0.0.1 only, with <c>wal_level=logical</c> so the CDC relay can read the WAL, and
+/// <c>max_slot_wal_keep_size</c> so a forgotten slot cannot fill the disk.
 /// </summary>
 /// <remarks>
 /// PostgreSQL refuses to run as root, so when this process is root every server command runs as
@@ -17,6 +18,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private readonly string _binDir;
     private readonly bool _stopOnDispose;
+
+    /// <summary>The most WAL one replication slot may keep from being recycled.</summary>
+    public const string MaxSlotWalKeepSize = "1GB";
 
     public string DataDirectory { get; }
     public int Port { get; }
@@ -78,6 +82,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             "-c unix_socket_directories=''",
             "-c wal_level=logical",
             "-c max_replication_slots=20",
+            // A slot nobody reads keeps at most this much WAL; past it PostgreSQL invalidates the slot
+            // (wal_status 'lost') instead of filling the disk, and the relay replaces it with a full republish.
+            $"-c max_slot_wal_keep_size={MaxSlotWalKeepSize}",
             "-c max_wal_senders=20",
             "-c max_connections=200",
             "-c track_commit_timestamp=on", // the benchmark reads commit times of outbox rows

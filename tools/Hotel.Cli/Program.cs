@@ -12,6 +12,7 @@ try
         "run" => await LocalRun.RunAsync(rest),
         "relay" => await RelayCommand.RunAsync(rest),
         "dlq" => await DlqCommand.RunAsync(rest),
+        "slots" => await SlotsCommand.RunAsync(rest, Console.Out, Console.Error),
         "bench" => await BenchCommand.RunAsync(rest),
         "bench-peer" => await PeerCommand.RunAsync(rest),
         "rebuild-view" => await RebuildViewCommand.RunAsync(rest),

@@ -29,6 +29,12 @@ public static class Usage
                               produce chosen dead letters again to their source topic
           relay --database <connection string>... [--bootstrap-servers host:port]
                               run the CDC relay alone (as `run` hosts it)
+          slots [list] [--postgres <connection string>]
+                              replication slots of the cluster (that of `./hotel run`, else 127.0.0.1:HOTEL_PG_PORT):
+                              database, reader, WAL each retains, wal_status
+          slots drop <slot> [--postgres <connection string>]
+                              drop a slot no reader uses (refuses an active one); a relay's own slot is made again on
+                              its next start, with a full republish of its outbox archive
           rebuild-view [--user e-mail --password p]
                               rebuild customer care's view from the topics (progress, digest check; a supervisor)
           hash-password --email e-mail [--name "Full Name"] [--role agent|supervisor]
@@ -38,7 +44,8 @@ public static class Usage
 
         environment: HOTEL_KAFKA_BOOTSTRAP_SERVERS (use a real Kafka cluster), HOTEL_PG_PORT (default 5433),
                      HOTEL_<SERVICE>_PORT (e.g. HOTEL_BOOKING_PORT, default 5100), HOTEL_DATA (default .hotel),
-                     Relay__RetentionDays (outbox archive kept, default 7), Relay__Enabled=false (no built-in relay)
+                     Relay__RetentionDays (outbox archive kept, default 7), Relay__Enabled=false (no built-in relay),
+                     Relay__HeartbeatInterval (00:00:30), Relay__StaleSlotAfter (00:10:00: warn about a slot no reader uses)
         """;
 
     public static int Print()
