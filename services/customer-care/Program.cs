@@ -1,4 +1,5 @@
 using Hotel.CustomerCare.Apis;
+using Hotel.CustomerCare.Auth;
 using Hotel.CustomerCare.Extensions;
 using Hotel.CustomerCare.Live;
 using Hotel.ServiceDefaults;
@@ -7,12 +8,15 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.RefuseDevelopmentSecrets("Services:NotificationsApiKey", "Services:BookingApiKey", "Agents:*:PasswordHash");
+builder.AddTrustedProxies();
 builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHttpsOutsideDevelopment();
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

@@ -99,6 +99,22 @@ public sealed class BadInputTests(InfraFixture infra) : IAsyncLifetime
         Assert.Contains("PaymentTokens:Key", error.Message);
     }
 
+    [Theory]
+    [InlineData("dev-customer-care-api-key", "ApiKeys:CustomerCare has the repository's development value")]
+    [InlineData("", "ApiKeys:CustomerCare is not set")]
+    public async Task A_production_start_with_a_missing_or_development_customer_care_key_is_refused_naming_the_setting(string key, string message)
+    {
+        await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>()
+            .WithWebHostBuilder(builder => builder
+                .UseEnvironment("Production")
+                .UseSetting("ConnectionStrings:Booking", _app.ConnectionString)
+                .UseSetting("PaymentTokens:Key", "a-production-payment-token-key-" + Guid.NewGuid().ToString("N"))
+                .UseSetting("ApiKeys:CustomerCare", key));
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public async Task A_missing_connection_string_stops_startup_with_a_clear_error()
     {

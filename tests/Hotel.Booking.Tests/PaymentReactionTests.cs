@@ -11,7 +11,7 @@ using Hotel.Testing;
 public sealed class PaymentReactionTests(InfraFixture infra)
 {
     [Fact]
-    public async Task Paid_bookings_stay_and_failed_or_unpaid_ones_are_cancelled_after_the_grace_period_releasing_their_nights()
+    public async Task Paid_bookings_stay_and_failed_held_or_unpaid_ones_are_cancelled_by_the_system_after_the_grace_period_releasing_their_nights()
     {
         var topic = infra.NewTopic("payment-events");
         await using var app = await BookingApp.StartAsync(infra, new Dictionary<string, string?>
@@ -28,7 +28,8 @@ public sealed class PaymentReactionTests(InfraFixture infra)
         var paid = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
         var failed = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
         var silent = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
-        Assert.Equal(roomsBefore - 3, await app.RoomsLeftAsync("ams-canal", "ams-canal-double", checkIn, checkOut));
+        var held = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
+        Assert.Equal(roomsBefore - 4, await app.RoomsLeftAsync("ams-canal", "ams-canal-double", checkIn, checkOut));
 
         using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers })
             .SetLogHandler((_, _) => { }).Build();
@@ -58,24 +59,41 @@ public sealed class PaymentReactionTests(InfraFixture infra)
         };
         var failedEventId = await ProduceAsync(producer, topic, failed, "PaymentFailed", failedEvent);
         await ProduceAsync(producer, topic, failed, "PaymentFailed", failedEvent, failedEventId); // redelivered
+        await ProduceAsync(producer, topic, held, "PaymentHeld", new
+        {
+            bookingId = Id(held),
+            bookingReference = Ref(held),
+            paymentId = Guid.NewGuid(),
+            rule = "card_velocity",
+            reason = "More than 5 bookings on one card within 10 minutes.",
+            version = 1,
+            occurredAt = DateTimeOffset.UtcNow,
+        });
 
-        await Eventually.WaitAsync(async () => await StatusAsync(app, paid) == "Paid" && await StatusAsync(app, failed) == "PaymentFailed",
-            TimeSpan.FromSeconds(7), "Paid and PaymentFailed applied before the grace period ends");
+        await Eventually.WaitAsync(async () => await StatusAsync(app, paid) == "Paid" && await StatusAsync(app, failed) == "PaymentFailed"
+                && await app.ScalarAsync<long>("SELECT count(*) FROM inbox") == 3,
+            TimeSpan.FromSeconds(7), "Paid, PaymentFailed and PaymentHeld applied before the grace period ends");
         Assert.Equal("Placed", await StatusAsync(app, silent));
         Assert.Equal("card_declined", await app.ScalarAsync<string>("SELECT payment_failure_code FROM bookings WHERE id = $1", Id(failed)));
 
-        await Eventually.WaitAsync(async () => await StatusAsync(app, failed) == "Cancelled" && await StatusAsync(app, silent) == "Cancelled",
+        await Eventually.WaitAsync(async () => await StatusAsync(app, failed) == "Cancelled" && await StatusAsync(app, silent) == "Cancelled"
+                && await StatusAsync(app, held) == "Cancelled",
             TimeSpan.FromSeconds(30), "the unpaid bookings cancelled");
         Assert.Equal("Paid", await StatusAsync(app, paid));
         Assert.Equal(roomsBefore - 1, await app.RoomsLeftAsync("ams-canal", "ams-canal-double", checkIn, checkOut));
-        foreach (var booking in new[] { failed, silent })
+        // The sweep's own BookingCancelled says the hotel cancelled, and why: billing refunds such a cancellation in full.
+        foreach (var (booking, reasonCode) in new[] { (failed, "payment_failed"), (silent, "payment_not_received"), (held, "payment_held") })
         {
             var rows = await app.OutboxAsync(Id(booking).ToString());
             Assert.Equal(["BookingPlaced", "BookingCancelled"], rows.Select(r => r.Type));
-            Assert.False(string.IsNullOrWhiteSpace(rows[1].Payload.GetProperty("reason").GetString()));
+            var cancelled = rows[1].Payload;
+            Assert.False(string.IsNullOrWhiteSpace(cancelled.GetProperty("reason").GetString()));
+            Assert.Equal("system", cancelled.GetProperty("cancelledBy").GetString());
+            Assert.Equal(reasonCode, cancelled.GetProperty("reasonCode").GetString());
+            Assert.Equal(2, cancelled.GetProperty("version").GetInt32());
         }
         Assert.Equal(["BookingPlaced"], (await app.OutboxAsync(Id(paid).ToString())).Select(r => r.Type));
-        Assert.Equal(2L, await app.ScalarAsync<long>("SELECT count(*) FROM inbox"));
+        Assert.Equal(3L, await app.ScalarAsync<long>("SELECT count(*) FROM inbox"));
     }
 
     private static Guid Id(JsonElement booking) => booking.GetProperty("id").GetGuid();

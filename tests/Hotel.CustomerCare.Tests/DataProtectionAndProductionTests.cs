@@ -56,15 +56,20 @@ public sealed class DataProtectionAndProductionTests(InfraFixture infra, ITestOu
     }
 
     [Fact]
-    public async Task In_production_the_sign_in_cookie_is_secure()
+    public async Task In_production_behind_a_trusted_proxy_that_forwards_https_the_antiforgery_and_sign_in_cookies_are_secure()
     {
-        await using var app = await CareApp.StartAsync(infra, output, setup: new(ProductionSettings()));
+        var settings = ProductionSettings();
+        settings["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1"; // the test client plays the TLS-terminating proxy
+        await using var app = await CareApp.StartAsync(infra, output, setup: new(settings));
         using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
-        using var page = await client.GetAsync("/Login");
+        using var login = Forwarded(new HttpRequestMessage(HttpMethod.Get, "/Login"));
+        using var page = await client.SendAsync(login);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var antiforgery = Assert.Single(page.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("; secure", antiforgery, StringComparison.OrdinalIgnoreCase);
 
         // A browser sends a Secure cookie over HTTPS only; here it is sent by hand.
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/Login")
+        using var post = Forwarded(new HttpRequestMessage(HttpMethod.Post, "/Login")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
@@ -72,12 +77,40 @@ public sealed class DataProtectionAndProductionTests(InfraFixture infra, ITestOu
                 ["Password"] = "a-production-password",
                 ["__RequestVerificationToken"] = CareApp.AntiforgeryToken(await page.Content.ReadAsStringAsync()),
             }),
-        };
+        });
         post.Headers.Add("Cookie", antiforgery.Split(';')[0]);
         using var signedIn = await client.SendAsync(post);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         var authCookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("hotel.care=", StringComparison.Ordinal));
         Assert.Contains("; secure", authCookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task In_production_a_page_asked_for_over_plain_http_is_a_problem_naming_the_proxy_setting_and_sets_no_cookie()
+    {
+        var settings = ProductionSettings();
+        settings["ForwardedHeaders:KnownProxies:0"] = "10.0.0.5"; // some other proxy: this client's X-Forwarded-Proto is not believed
+        await using var app = await CareApp.StartAsync(infra, output, setup: new(settings));
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+
+        foreach (var request in new[] { new HttpRequestMessage(HttpMethod.Get, "/Login"), Forwarded(new HttpRequestMessage(HttpMethod.Get, "/Login")) })
+        {
+            using var page = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+            Assert.Equal("application/problem+json", page.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("ForwardedHeaders:KnownProxies", await page.Content.ReadAsStringAsync());
+            Assert.False(page.Headers.Contains("Set-Cookie"));
+        }
+        using var live = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode); // probes speak plain HTTP
+    }
+
+    /// <summary>The headers a TLS-terminating proxy adds to a request it received over HTTPS.</summary>
+    private static HttpRequestMessage Forwarded(HttpRequestMessage request)
+    {
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        return request;
     }
 
     /// <summary>Production with every secret given: one agent (a fast hash) and customer care's key at notifications.</summary>

@@ -67,10 +67,11 @@ public static class AuthSetup
         services.AddSingleton<AgentDirectory>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AgentSignIn>();
-        // Outside Development the sign-in cookie goes over HTTPS only (the service is then behind TLS). The antiforgery
-        // cookie stays SameAsRequest: antiforgery refuses to issue an "Always" cookie on a request it sees as HTTP,
-        // which is every request behind a TLS-terminating proxy; it carries no session on its own.
+        // Outside Development both cookies go over HTTPS only. Antiforgery refuses to issue an "Always" cookie on a request
+        // it sees as HTTP, so behind a TLS-terminating proxy the proxy must be trusted (ForwardedHeaders) for its
+        // X-Forwarded-Proto to count; plain HTTP is refused up front (HttpsOnly). Development keeps SameAsRequest for ./hotel run.
         var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = secure);
         services.AddAuthentication(Smart)
             .AddPolicyScheme(Smart, "Cookie or Basic", o => o.ForwardDefaultSelector = ctx =>
                 ctx.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
