@@ -109,5 +109,8 @@ public sealed class ExactlyOnceTests(InfraFixture infra, ITestOutputHelper outpu
         }
 
         public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct) => inner.RefundAsync(request, ct);
+        public Task<ChargeResult> RefreshAsync(string chargeReference, CancellationToken ct) => inner.RefreshAsync(chargeReference, ct);
+        public Task<VoidResult> VoidAsync(string idempotencyKey, string? chargeReference, CancellationToken ct) => inner.VoidAsync(idempotencyKey, chargeReference, ct);
+        public IAsyncEnumerable<GatewayCharge> ListChargesAsync(DateTimeOffset since, CancellationToken ct) => inner.ListChargesAsync(since, ct);
     }
 }
