@@ -30,6 +30,7 @@ public sealed class ChargeReconcilerTests(InfraFixture infra, ITestOutputHelper 
         Assert.Equal(chargeId, captured.Payload.GetProperty("gatewayReference").GetString());
         Assert.Equal(booking.Reference, captured.Payload.GetProperty("bookingReference").GetString());
         Assert.Equal(361.50m, captured.Payload.GetProperty("amount").GetDecimal());
+        Assert.Equal("4242", captured.Payload.GetProperty("last4").GetString());
         Assert.Equal(booking.GuestEmail, await Db.ScalarAsync<string>(spec.ConnectionString, "SELECT guest_email FROM payments WHERE booking_id = $1", booking.BookingId));
         Assert.Equal(booking.CheckIn, await Db.ScalarAsync<DateOnly>(spec.ConnectionString, "SELECT check_in FROM payments WHERE booking_id = $1", booking.BookingId));
         Assert.Contains(app.Logs.Lines, l => l.Contains("recorded charge " + chargeId, StringComparison.Ordinal));

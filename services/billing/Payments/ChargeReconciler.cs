@@ -81,11 +81,10 @@ public sealed class ChargeReconciler(IServiceScopeFactory scopes, IPaymentGatewa
         {
             try
             {
-                var note = await SettleOneAsync(charge, ct);
-                if (note is null) continue;
-                notes.Add(note);
-                if (note.Contains("left for the next run", StringComparison.Ordinal)) leftFrom = Min(leftFrom, charge.CreatedAt);
-                logger.LogWarning("Reconciler: {What}", note);
+                if (await SettleOneAsync(charge, ct) is not { } settlement) continue;
+                notes.Add(settlement.What);
+                if (settlement.LeftForNextRun) leftFrom = Min(leftFrom, charge.CreatedAt);
+                logger.LogWarning("Reconciler: {What}", settlement.What);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -98,7 +97,7 @@ public sealed class ChargeReconciler(IServiceScopeFactory scopes, IPaymentGatewa
         return leftFrom;
     }
 
-    private async Task<string?> SettleOneAsync(GatewayCharge charge, CancellationToken ct)
+    private async Task<UnrecordedChargeSettlement?> SettleOneAsync(GatewayCharge charge, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
@@ -107,10 +106,10 @@ public sealed class ChargeReconciler(IServiceScopeFactory scopes, IPaymentGatewa
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var note = await payments.SettleUnrecordedChargeAsync(charge, ct);
+            var settlement = await payments.SettleUnrecordedChargeAsync(charge, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return note;
+            return settlement;
         });
     }
 

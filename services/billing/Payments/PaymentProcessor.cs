@@ -325,7 +325,7 @@ public sealed class PaymentProcessor(
     /// the crash window between the charge and billing's commit, or money that moved after billing gave up or cancelled. Kept and
     /// recorded when billing has no row and saw no cancellation; refunded in full otherwise. The caller commits.
     /// </summary>
-    public async Task<string?> SettleUnrecordedChargeAsync(GatewayCharge charge, CancellationToken ct)
+    public async Task<UnrecordedChargeSettlement?> SettleUnrecordedChargeAsync(GatewayCharge charge, CancellationToken ct)
     {
         var m = charge.Metadata!;
         var payment = await db.Payments.Where(p => p.BookingId == m.BookingId).WithRowLock(RowLock.ForUpdate).SingleOrDefaultAsync(ct);
@@ -336,6 +336,7 @@ public sealed class PaymentProcessor(
             : null;
         if (payment is null)
         {
+            var method = await db.PaymentMethods.AsNoTracking().SingleOrDefaultAsync(x => x.Id == charge.PaymentMethodToken, ct);
             payment = new Payment
             {
                 BookingId = m.BookingId,
@@ -348,6 +349,8 @@ public sealed class PaymentProcessor(
                 CheckIn = m.CheckIn,
                 Nights = m.Nights,
                 PlacedAt = m.PlacedAt,
+                Brand = method?.Brand,
+                Last4 = method?.Last4,
                 Status = PaymentStatus.Pending,
                 UpdatedAt = clock.GetUtcNow(),
             };
@@ -359,10 +362,10 @@ public sealed class PaymentProcessor(
                 if (!result.Succeeded)
                 {
                     db.Payments.Remove(payment);
-                    return $"charge {charge.Reference} of booking {m.BookingReference} has no payment row and is still {result.Outcome}; left for the next run";
+                    return new($"charge {charge.Reference} of booking {m.BookingReference} has no payment row and is still {result.Outcome}", LeftForNextRun: true);
                 }
                 MarkCaptured(payment, charge.Reference, result.Brand, result.Last4);
-                return $"recorded charge {charge.Reference} of booking {m.BookingReference} ({charge.Amount} {charge.Currency}), which had no payment row";
+                return new($"recorded charge {charge.Reference} of booking {m.BookingReference} ({charge.Amount} {charge.Currency}), which had no payment row");
             }
             payment.CancelledAt = cancellation.CancelledAt;
         }
@@ -375,13 +378,13 @@ public sealed class PaymentProcessor(
         if (voided.CapturedReference is null)
         {
             payment.Status = PaymentStatus.Cancelled;
-            return $"voided charge {charge.Reference} of booking {m.BookingReference} (payment row missing, failed or cancelled)";
+            return new($"voided charge {charge.Reference} of booking {m.BookingReference} (payment row missing, failed or cancelled)");
         }
         payment.Status = PaymentStatus.Captured;
         payment.CapturedAt ??= clock.GetUtcNow();
         await RefundAsync(payment, charge.Amount, ct);
-        return $"refunded charge {charge.Reference} of booking {m.BookingReference} ({charge.Amount} {charge.Currency}): " +
-            (cancellation is not null ? "the booking was cancelled" : $"its payment was {(payment.FailureCode is null ? "cancelled" : "failed")}");
+        return new($"refunded charge {charge.Reference} of booking {m.BookingReference} ({charge.Amount} {charge.Currency}): " +
+            (cancellation is not null ? "the booking was cancelled" : $"its payment was {(payment.FailureCode is null ? "cancelled" : "failed")}"));
     }
 
     /// <summary>Refunds <paramref name="due"/> of a captured payment and records it. Transient failures past the retries throw, so the caller retries.</summary>
@@ -399,6 +402,9 @@ public sealed class PaymentProcessor(
         logger.LogDebug("Refunded {Amount} {Currency} of booking {Reference}", due, payment.Currency, payment.BookingReference);
     }
 }
+
+/// <summary>What the reconciler did with one charge, in words; <see cref="LeftForNextRun"/> when it could not settle it yet.</summary>
+public sealed record UnrecordedChargeSettlement(string What, bool LeftForNextRun = false);
 
 /// <summary>The Polly pipeline around gateway calls: retries transient failures with exponential backoff and jitter.</summary>
 public sealed class GatewayResilience
