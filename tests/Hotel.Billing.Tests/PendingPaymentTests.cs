@@ -46,6 +46,26 @@ public sealed class PendingPaymentTests(InfraFixture infra, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_payment_still_pending_at_its_deadline_is_voided_and_fails_as_processing_error()
+    {
+        var spec = await BillingSpec.NewAsync(infra);
+        var settings = Settings(transientFailures: 1_000_000);
+        settings["Payments:PendingTimeout"] = "00:00:01";
+        await using var app = BillingApp.Start(infra, spec, output, settings);
+        using var events = new BookingEvents(infra.BootstrapServers, spec.BookingTopic);
+        var booking = TestBooking.New(await app.TokeniseAsync(TransientCard));
+
+        await events.PlacedAsync(booking);
+
+        Assert.Equal("Failed", await Db.WaitForPaymentAsync(spec.ConnectionString, booking.BookingId, s => s == "Failed"));
+        var outbox = await Db.OutboxAsync(spec.ConnectionString, booking.BookingId);
+        Assert.Equal(["PaymentPending", "PaymentFailed"], outbox.Select(r => r.Type));
+        Assert.Equal("processing_error", outbox[1].Payload.GetProperty("reasonCode").GetString());
+        Assert.Equal("voided", await Db.ScalarAsync<string>(spec.ConnectionString, "SELECT status FROM sandbox_gateway_charges"));
+        Assert.Equal(0L, (await Db.GatewayChargesAsync(spec.ConnectionString, booking.BookingId)).Succeeded);
+    }
+
+    [Fact]
     public async Task Cancelling_a_booking_whose_payment_is_pending_voids_the_charge_and_nothing_is_charged_afterwards()
     {
         var spec = await BillingSpec.NewAsync(infra);

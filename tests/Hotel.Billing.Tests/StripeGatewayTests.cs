@@ -197,6 +197,40 @@ public sealed class StripeGatewayTests(InfraFixture infra, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Cancelling_a_booking_whose_PaymentIntent_is_processing_cancels_the_intent_and_refunds_nothing()
+    {
+        var spec = await BillingSpec.NewAsync(infra);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Payments:Gateway"] = "Stripe",
+            ["Payments:Stripe:ApiKey"] = "sk_test_hotel",
+            ["Payments:Stripe:ApiBase"] = _stripe.Url,
+            ["Payments:PendingRetryDelay"] = "00:00:00.050",
+            ["Payments:PendingRetryMaxDelay"] = "00:00:00.200",
+        };
+        const string processing = """{"id":"pi_3Proc","object":"payment_intent","amount":36150,"currency":"eur","status":"processing"}""";
+        Stub("/v1/payment_intents", 200, processing);
+        _stripe.Given(Request.Create().WithPath("/v1/payment_intents/pi_3Proc").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(processing));
+        Stub("/v1/payment_intents/pi_3Proc/cancel", 200, """
+            {"id":"pi_3Proc","object":"payment_intent","amount":36150,"currency":"eur","status":"canceled"}
+            """);
+        await using var app = BillingApp.Start(infra, spec, output, settings);
+        using var events = new BookingEvents(infra.BootstrapServers, spec.BookingTopic);
+        var booking = TestBooking.New("pm_card_visa");
+
+        await events.PlacedAsync(booking);
+        await Db.WaitForPaymentAsync(spec.ConnectionString, booking.BookingId, s => s == "Pending");
+        await events.CancelledAsync(booking, DateTimeOffset.UtcNow, cancelledBy: "guest");
+
+        Assert.Equal("Cancelled", await Db.WaitForPaymentAsync(spec.ConnectionString, booking.BookingId, s => s != "Pending"));
+        var cancel = Assert.Single(_stripe.LogEntries, e => e.RequestMessage!.Path == "/v1/payment_intents/pi_3Proc/cancel").RequestMessage!;
+        Assert.Equal($"booking-{booking.BookingId}-charge-void", Assert.Single(cancel.Headers!["Idempotency-Key"]));
+        Assert.DoesNotContain(_stripe.LogEntries, e => e.RequestMessage!.Path == "/v1/refunds");
+        Assert.Equal(["PaymentPending"], (await Db.OutboxAsync(spec.ConnectionString, booking.BookingId)).Select(r => r.Type));
+    }
+
+    [Fact]
     public async Task The_reconciler_lists_PaymentIntents_created_since_a_time_and_reads_billings_metadata()
     {
         var bookingId = Guid.CreateVersion7();

@@ -111,7 +111,6 @@ public static class IdempotencyKeys
 {
     public static string Charge(Guid bookingId) => $"booking-{bookingId:D}-charge";
     public static string Refund(Guid bookingId) => $"booking-{bookingId:D}-refund";
-    public static string Void(Guid bookingId) => $"booking-{bookingId:D}-void";
 }
 
 /// <summary>Section <c>Payments</c>.</summary>

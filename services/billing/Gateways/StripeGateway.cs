@@ -103,7 +103,8 @@ public sealed class StripeGateway : IPaymentGateway
         var service = new PaymentIntentService(_client);
         try
         {
-            await service.CancelAsync(chargeReference, new PaymentIntentCancelOptions(), new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+            // A key of its own: Stripe refuses a key used before for another request (the charge's create).
+            await service.CancelAsync(chargeReference, new PaymentIntentCancelOptions(), new RequestOptions { IdempotencyKey = idempotencyKey + "-void" }, ct);
             return VoidResult.Voided;
         }
         catch (StripeException e) when (e.StripeError?.Code == "payment_intent_unexpected_state")
