@@ -96,18 +96,4 @@ public sealed class ExactlyOnceTests(InfraFixture infra, ITestOutputHelper outpu
         foreach (var b in bookings)
             Assert.Equal(1L, await Db.ScalarAsync<long>(spec.ConnectionString, "SELECT count(*) FROM payments WHERE booking_id = $1", b.BookingId));
     }
-
-    /// <summary>Charges, then hangs until the service stops: the window between the gateway call and billing's commit.</summary>
-    private sealed class HangAfterChargeGateway(IPaymentGateway inner, TaskCompletionSource charged) : IPaymentGateway
-    {
-        public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct)
-        {
-            var result = await inner.ChargeAsync(request, ct);
-            charged.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-            return result;
-        }
-
-        public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct) => inner.RefundAsync(request, ct);
-    }
 }

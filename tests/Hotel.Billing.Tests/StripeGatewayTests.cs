@@ -109,7 +109,7 @@ public sealed class StripeGatewayTests(InfraFixture infra, ITestOutputHelper out
         var paid = TestBooking.New("pm_card_visa");
         await events.PlacedAsync(paid);
         Assert.Equal("Captured", await Db.WaitForPaymentAsync(spec.ConnectionString, paid.BookingId));
-        var charges = _stripe.LogEntries.Where(e => e.RequestMessage!.Path == "/v1/payment_intents").ToList();
+        var charges = _stripe.LogEntries.Where(e => e.RequestMessage!.Path == "/v1/payment_intents" && e.RequestMessage.Method == "POST").ToList();
         Assert.Equal(2, charges.Count);
         Assert.All(charges, e => Assert.Equal($"booking-{paid.BookingId}-charge", Assert.Single(e.RequestMessage!.Headers!["Idempotency-Key"])));
         var captured = Assert.Single(await Db.OutboxAsync(spec.ConnectionString, paid.BookingId)).Payload;
@@ -123,6 +123,141 @@ public sealed class StripeGatewayTests(InfraFixture infra, ITestOutputHelper out
         var form = System.Web.HttpUtility.ParseQueryString(refund.Body!);
         Assert.Equal("36150", form["amount"]);
         Assert.Equal("pi_3Test", form["payment_intent"]);
+    }
+
+    [Fact]
+    public async Task A_requires_capture_PaymentIntent_is_captured_with_its_own_key_and_counts_only_once_the_capture_succeeded()
+    {
+        Stub("/v1/payment_intents", 200, """
+            {"id":"pi_3Auth","object":"payment_intent","amount":1000,"currency":"eur","status":"requires_capture"}
+            """);
+        Stub("/v1/payment_intents/pi_3Auth/capture", 200, """
+            {"id":"pi_3Auth","object":"payment_intent","amount":1000,"currency":"eur","status":"succeeded","latest_charge":"ch_3Auth"}
+            """);
+
+        var result = await Gateway().ChargeAsync(
+            new ChargeRequest(IdempotencyKeys.Charge(Guid.CreateVersion7()), "pm_card_visa", 10m, "EUR", "x"), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal("pi_3Auth", result.GatewayReference);
+        var capture = Assert.Single(_stripe.LogEntries, e => e.RequestMessage!.Path == "/v1/payment_intents/pi_3Auth/capture").RequestMessage!;
+        Assert.Equal("pi_3Auth-capture", Assert.Single(capture.Headers!["Idempotency-Key"]));
+    }
+
+    [Fact]
+    public async Task A_requires_capture_PaymentIntent_whose_capture_fails_transiently_is_not_counted_as_captured()
+    {
+        Stub("/v1/payment_intents", 200, """
+            {"id":"pi_3Auth","object":"payment_intent","amount":1000,"currency":"eur","status":"requires_capture"}
+            """);
+        Stub("/v1/payment_intents/pi_3Auth/capture", 503, """{"error":{"type":"api_error","message":"Try again."}}""");
+
+        await Assert.ThrowsAsync<TransientGatewayException>(() => Gateway().ChargeAsync(
+            new ChargeRequest(IdempotencyKeys.Charge(Guid.CreateVersion7()), "pm_card_visa", 10m, "EUR", "x"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_processing_PaymentIntent_stays_pending_and_is_asked_for_again_until_it_succeeded_then_captured_once()
+    {
+        var spec = await BillingSpec.NewAsync(infra);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Payments:Gateway"] = "Stripe",
+            ["Payments:Stripe:ApiKey"] = "sk_test_hotel",
+            ["Payments:Stripe:ApiBase"] = _stripe.Url,
+            ["Payments:PendingRetryDelay"] = "00:00:00.050",
+            ["Payments:PendingRetryMaxDelay"] = "00:00:00.200",
+        };
+        Stub("/v1/payment_intents", 200, """
+            {"id":"pi_3Proc","object":"payment_intent","amount":36150,"currency":"eur","status":"processing"}
+            """);
+        const string path = "/v1/payment_intents/pi_3Proc";
+        _stripe.Given(Request.Create().WithPath(path).UsingGet()).InScenario("processing").WillSetStateTo("still processing")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"id":"pi_3Proc","object":"payment_intent","amount":36150,"currency":"eur","status":"processing"}"""));
+        _stripe.Given(Request.Create().WithPath(path).UsingGet()).InScenario("processing").WhenStateIs("still processing")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"id":"pi_3Proc","object":"payment_intent","amount":36150,"currency":"eur","status":"succeeded"}"""));
+        await using var app = BillingApp.Start(infra, spec, output, settings);
+        using var events = new BookingEvents(infra.BootstrapServers, spec.BookingTopic);
+        var booking = TestBooking.New("pm_card_visa");
+
+        await events.PlacedAsync(booking);
+
+        Assert.Equal("Captured", await Db.WaitForPaymentAsync(spec.ConnectionString, booking.BookingId, s => s == "Captured"));
+        var outbox = await Db.OutboxAsync(spec.ConnectionString, booking.BookingId);
+        Assert.Equal(["PaymentPending", "PaymentCaptured"], outbox.Select(r => r.Type));
+        Assert.Equal("processing", outbox[0].Payload.GetProperty("reasonCode").GetString());
+        Assert.Equal("pi_3Proc", outbox[1].Payload.GetProperty("gatewayReference").GetString());
+        var creates = _stripe.LogEntries.Where(e => e.RequestMessage!.Path == "/v1/payment_intents" && e.RequestMessage.Method == "POST").ToList();
+        Assert.Single(creates); // created once, then only read
+        Assert.Equal(2, _stripe.LogEntries.Count(e => e.RequestMessage!.Path == path && e.RequestMessage.Method == "GET"));
+        var metadata = System.Web.HttpUtility.ParseQueryString(creates[0].RequestMessage!.Body!);
+        Assert.Equal(booking.BookingId.ToString(), metadata["metadata[hotel_booking_id]"]);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_booking_whose_PaymentIntent_is_processing_cancels_the_intent_and_refunds_nothing()
+    {
+        var spec = await BillingSpec.NewAsync(infra);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Payments:Gateway"] = "Stripe",
+            ["Payments:Stripe:ApiKey"] = "sk_test_hotel",
+            ["Payments:Stripe:ApiBase"] = _stripe.Url,
+            ["Payments:PendingRetryDelay"] = "00:00:00.050",
+            ["Payments:PendingRetryMaxDelay"] = "00:00:00.200",
+        };
+        const string processing = """{"id":"pi_3Proc","object":"payment_intent","amount":36150,"currency":"eur","status":"processing"}""";
+        Stub("/v1/payment_intents", 200, processing);
+        _stripe.Given(Request.Create().WithPath("/v1/payment_intents/pi_3Proc").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(processing));
+        Stub("/v1/payment_intents/pi_3Proc/cancel", 200, """
+            {"id":"pi_3Proc","object":"payment_intent","amount":36150,"currency":"eur","status":"canceled"}
+            """);
+        await using var app = BillingApp.Start(infra, spec, output, settings);
+        using var events = new BookingEvents(infra.BootstrapServers, spec.BookingTopic);
+        var booking = TestBooking.New("pm_card_visa");
+
+        await events.PlacedAsync(booking);
+        await Db.WaitForPaymentAsync(spec.ConnectionString, booking.BookingId, s => s == "Pending");
+        await events.CancelledAsync(booking, DateTimeOffset.UtcNow, cancelledBy: "guest");
+
+        Assert.Equal("Cancelled", await Db.WaitForPaymentAsync(spec.ConnectionString, booking.BookingId, s => s != "Pending"));
+        var cancel = Assert.Single(_stripe.LogEntries, e => e.RequestMessage!.Path == "/v1/payment_intents/pi_3Proc/cancel").RequestMessage!;
+        Assert.Equal($"booking-{booking.BookingId}-charge-void", Assert.Single(cancel.Headers!["Idempotency-Key"]));
+        Assert.DoesNotContain(_stripe.LogEntries, e => e.RequestMessage!.Path == "/v1/refunds");
+        Assert.Equal(["PaymentPending"], (await Db.OutboxAsync(spec.ConnectionString, booking.BookingId)).Select(r => r.Type));
+    }
+
+    [Fact]
+    public async Task The_reconciler_lists_PaymentIntents_created_since_a_time_and_reads_billings_metadata()
+    {
+        var bookingId = Guid.CreateVersion7();
+        _stripe.Given(Request.Create().WithPath("/v1/payment_intents").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody($$$"""
+                {"object":"list","has_more":false,"url":"/v1/payment_intents","data":[
+                  {"id":"pi_3Ours","object":"payment_intent","amount":36150,"currency":"eur","status":"succeeded","created":1764590000,"payment_method":"pm_card_visa",
+                   "metadata":{"hotel_booking_id":"{{{bookingId}}}","hotel_booking_reference":"HTL-ABC123","hotel_guest_email":"ada@example.com",
+                     "hotel_check_in":"2031-06-10","hotel_nights":"3","hotel_nightly_rate":"120.50","hotel_placed_at":"2026-12-01T10:00:00.0000000+00:00"}},
+                  {"id":"pi_3Theirs","object":"payment_intent","amount":500,"currency":"eur","status":"succeeded","created":1764590001,"metadata":{}},
+                  {"id":"pi_3Failed","object":"payment_intent","amount":500,"currency":"eur","status":"requires_payment_method","created":1764590002,"metadata":{}}
+                ]}
+                """));
+        var since = DateTimeOffset.FromUnixTimeSeconds(1764500000);
+
+        var charges = new List<GatewayCharge>();
+        await foreach (var c in Gateway().ListChargesAsync(since, CancellationToken.None)) charges.Add(c);
+
+        Assert.Equal(["pi_3Ours", "pi_3Theirs"], charges.Select(c => c.Reference));
+        var ours = charges[0];
+        Assert.Equal(361.50m, ours.Amount);
+        Assert.Equal("EUR", ours.Currency);
+        Assert.Equal(new ChargeMetadata(bookingId, "HTL-ABC123", "ada@example.com", new DateOnly(2031, 6, 10), 3, 120.50m,
+            new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero)), ours.Metadata);
+        Assert.Null(charges[1].Metadata);
+        var list = Assert.Single(_stripe.LogEntries).RequestMessage!;
+        Assert.Equal("1764500000", list.Query!["created[gte]"].Single());
     }
 
     public void Dispose()

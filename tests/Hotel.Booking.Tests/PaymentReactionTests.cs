@@ -96,6 +96,54 @@ public sealed class PaymentReactionTests(InfraFixture infra)
         Assert.Equal(3L, await app.ScalarAsync<long>("SELECT count(*) FROM inbox"));
     }
 
+    [Fact]
+    public async Task A_booking_whose_payment_is_pending_is_kept_past_the_grace_period_until_billings_deadline_or_the_cap_whichever_comes_first()
+    {
+        var topic = infra.NewTopic("payment-events");
+        await using var app = await BookingApp.StartAsync(infra, new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = infra.BootstrapServers,
+            ["Booking:PaymentEventsTopic"] = topic,
+            ["Booking:ConsumerGroup"] = "booking-" + Guid.NewGuid().ToString("N")[..8],
+            ["Booking:Payments:GracePeriod"] = "00:00:06",
+            ["Booking:Payments:MaxPendingPeriod"] = "00:00:22",
+            ["Booking:Payments:SweepInterval"] = "00:00:00.250",
+        });
+        var checkIn = BookingApp.Day(44);
+        var checkOut = BookingApp.Day(45);
+        var silent = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
+        var pending = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
+        var pendingLong = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
+
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers })
+            .SetLogHandler((_, _) => { }).Build();
+        foreach (var (booking, until) in new[] { (pending, DateTimeOffset.UtcNow.AddSeconds(14)), (pendingLong, DateTimeOffset.UtcNow.AddDays(1)) })
+            await ProduceAsync(producer, topic, booking, "PaymentPending", new
+            {
+                bookingId = Id(booking),
+                bookingReference = Ref(booking),
+                paymentId = Guid.NewGuid(),
+                reasonCode = "gateway_unavailable",
+                reason = "The card processor could not be reached; the charge is tried again.",
+                retryUntil = until,
+                version = 1,
+                occurredAt = DateTimeOffset.UtcNow,
+            });
+        await Eventually.WaitAsync(async () => await app.ScalarAsync<long>("SELECT count(*) FROM bookings WHERE payment_pending_until IS NOT NULL") == 2,
+            TimeSpan.FromSeconds(5), "PaymentPending applied before the grace period ends");
+
+        await Eventually.WaitAsync(async () => await StatusAsync(app, silent) == "Cancelled", TimeSpan.FromSeconds(30), "the unpaid booking cancelled");
+        Assert.Equal("Placed", await StatusAsync(app, pending));
+        Assert.Equal("Placed", await StatusAsync(app, pendingLong));
+
+        // Billing's deadline passed without an outcome: cancelled like any unpaid booking (billing voids the charge on it).
+        await Eventually.WaitAsync(async () => await StatusAsync(app, pending) == "Cancelled", TimeSpan.FromSeconds(30), "the pending booking cancelled after its deadline");
+        Assert.Equal("Placed", await StatusAsync(app, pendingLong));
+        // A deadline beyond booking's cap does not hold the nights longer than the cap.
+        await Eventually.WaitAsync(async () => await StatusAsync(app, pendingLong) == "Cancelled", TimeSpan.FromSeconds(30), "the pending booking cancelled at the cap");
+        Assert.Equal(["BookingPlaced", "BookingCancelled"], (await app.OutboxAsync(Id(pendingLong).ToString())).Select(r => r.Type));
+    }
+
     private static Guid Id(JsonElement booking) => booking.GetProperty("id").GetGuid();
     private static string Ref(JsonElement booking) => booking.GetProperty("reference").GetString()!;
 

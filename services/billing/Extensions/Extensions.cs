@@ -59,6 +59,9 @@ public static class Extensions
         builder.Services.AddSingleton<GatewayResilience>();
         builder.Services.AddScoped<FraudScreening>();
         builder.Services.AddScoped<PaymentProcessor>();
+        builder.Services.AddHostedService<PendingPaymentRetrier>();
+        builder.Services.AddSingleton<ChargeReconciler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChargeReconciler>());
 
         // The sandbox processor always exists: it is where POST /api/payment-methods tokenises test cards.
         builder.Services.AddSingleton<SandboxGateway>();

@@ -1,6 +1,8 @@
 namespace Hotel.Billing.Gateways;
 
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Hotel.Billing.PaymentMethods;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,6 +21,10 @@ public sealed class SandboxGateway(NpgsqlDataSource dataSource, IOptions<Payment
     public const string InsufficientFunds = "insufficient_funds";
     public const string ExpiredCard = "expired_card";
     public const string Transient = "transient";
+
+    /// <summary>Charge status (and failure code) of a charge voided before it was made: a later request under its key charges nothing.</summary>
+    private const string Voided = "voided";
+    public const string PaymentVoided = "payment_voided";
 
     /// <summary>The behaviour of a test number, Stripe style; any other valid number succeeds.</summary>
     public static string BehaviourOf(string digits) => digits switch
@@ -47,9 +53,10 @@ public sealed class SandboxGateway(NpgsqlDataSource dataSource, IOptions<Payment
         await using var tx = await connection.BeginTransactionAsync(ct);
         await Execute(connection, tx, ct,
             """
-            INSERT INTO sandbox_gateway_charges (idempotency_key, token, amount, currency, status, attempts, requests, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, 'pending', 0, 0, $5, $5) ON CONFLICT (idempotency_key) DO NOTHING
-            """, request.IdempotencyKey, request.PaymentMethodToken, request.Amount, request.Currency, now);
+            INSERT INTO sandbox_gateway_charges (idempotency_key, token, amount, currency, status, attempts, requests, created_at, updated_at, metadata)
+            VALUES ($1, $2, $3, $4, 'pending', 0, 0, $5, $5, $6::jsonb) ON CONFLICT (idempotency_key) DO NOTHING
+            """, request.IdempotencyKey, request.PaymentMethodToken, request.Amount, request.Currency, now,
+            request.Metadata is null ? DBNull.Value : JsonSerializer.Serialize(request.Metadata.ToDictionary()));
 
         string token, currency, status;
         decimal amount;
@@ -78,13 +85,18 @@ public sealed class SandboxGateway(NpgsqlDataSource dataSource, IOptions<Payment
             throw new GatewayRequestException($"Idempotency key {request.IdempotencyKey} was used before with different parameters.");
         }
 
-        if (status is "succeeded" or "failed")
+        if (status is "succeeded" or "failed" or Voided)
         {
             await Execute(connection, tx, ct, "UPDATE sandbox_gateway_charges SET requests = requests + 1, updated_at = $2 WHERE idempotency_key = $1",
                 request.IdempotencyKey, now);
             await tx.CommitAsync(ct);
             logger.LogDebug("Sandbox gateway: repeated request {IdempotencyKey} answered from its stored result ({Status})", request.IdempotencyKey, status);
-            return status == "succeeded" ? ChargeResult.Success(chargeId!) : ChargeResult.Failure(failureCode!, Describe(failureCode!));
+            return status switch
+            {
+                "succeeded" => ChargeResult.Success(chargeId!),
+                Voided => ChargeResult.Failure(PaymentVoided, Describe(PaymentVoided)),
+                _ => ChargeResult.Failure(failureCode!, Describe(failureCode!)),
+            };
         }
 
         var behaviour = await BehaviourAsync(connection, tx, token, ct);
@@ -113,6 +125,49 @@ public sealed class SandboxGateway(NpgsqlDataSource dataSource, IOptions<Payment
             (object?)result.FailureCode ?? DBNull.Value, attempts, now);
         await tx.CommitAsync(ct);
         return result;
+    }
+
+    /// <summary>The sandbox decides every charge at once, so a reference it gave out is always final.</summary>
+    public async Task<ChargeResult> RefreshAsync(string chargeReference, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT status FROM sandbox_gateway_charges WHERE charge_id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = chargeReference });
+        return await cmd.ExecuteScalarAsync(ct) as string == "succeeded"
+            ? ChargeResult.Success(chargeReference)
+            : throw new GatewayRequestException($"No charge {chargeReference}.");
+    }
+
+    public async Task<VoidResult> VoidAsync(string idempotencyKey, string? chargeReference, CancellationToken ct)
+    {
+        // A charge not decided yet (only transient failures so far) is closed; one that succeeded is reported for a refund.
+        await using var cmd = dataSource.CreateCommand(
+            """
+            UPDATE sandbox_gateway_charges SET status = CASE WHEN status = 'pending' THEN 'voided' ELSE status END,
+                requests = requests + 1, updated_at = $2
+            WHERE idempotency_key = $1 RETURNING status, charge_id
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return VoidResult.Voided; // never asked to charge: nothing to void
+        return reader.GetString(0) == "succeeded" ? new VoidResult(reader.GetString(1)) : VoidResult.Voided;
+    }
+
+    public async IAsyncEnumerable<GatewayCharge> ListChargesAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            """
+            SELECT charge_id, amount, currency, token, created_at, metadata::text FROM sandbox_gateway_charges
+            WHERE status = 'succeeded' AND created_at >= $1 ORDER BY created_at
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = since });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var metadata = reader.IsDBNull(5) ? null : ChargeMetadata.From(JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)));
+            yield return new GatewayCharge(reader.GetString(0), ChargeOutcome.Captured, reader.GetDecimal(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), metadata);
+        }
     }
 
     public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct)
@@ -173,6 +228,7 @@ public sealed class SandboxGateway(NpgsqlDataSource dataSource, IOptions<Payment
         ExpiredCard => "Your card has expired.",
         "processing_error" => "An error occurred while processing your card. Try again in a little bit.",
         "invalid_payment_method" => "The payment method is not known to the gateway.",
+        PaymentVoided => "The payment was cancelled before it was charged.",
         _ => "The card could not be charged.",
     };
 }

@@ -18,7 +18,7 @@ public sealed class SandboxCharge
     public required string Token { get; init; }
     public decimal Amount { get; init; }
     public required string Currency { get; init; }
-    /// <summary>pending (only transient failures so far), succeeded or failed.</summary>
+    /// <summary>pending (only transient failures so far), succeeded, failed or voided (cancelled while pending).</summary>
     public required string Status { get; set; }
     public string? FailureCode { get; set; }
     /// <summary>Processing attempts (transient failures count).</summary>
@@ -27,6 +27,8 @@ public sealed class SandboxCharge
     public int Requests { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Billing's <see cref="ChargeMetadata"/> as JSON, as Stripe keeps a PaymentIntent's metadata.</summary>
+    public string? Metadata { get; set; }
 }
 
 public sealed class SandboxRefund

@@ -48,6 +48,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
             e.Property(p => p.FailureCode).HasMaxLength(64);
             e.Property(p => p.FailureReason).HasMaxLength(500);
             e.Property(p => p.HoldRule).HasMaxLength(64);
+            e.HasIndex(p => p.NextAttemptAt).HasFilter("status = 'Pending'"); // the retrier's due payments
             e.HasMany(p => p.Refunds).WithOne().HasForeignKey(r => r.PaymentId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -91,6 +92,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
             e.Property(c => c.Currency).HasMaxLength(3).IsFixedLength();
             e.Property(c => c.Status).HasMaxLength(20);
             e.Property(c => c.FailureCode).HasMaxLength(64);
+            e.Property(c => c.Metadata).HasColumnType("jsonb");
+            e.HasIndex(c => c.CreatedAt); // the reconciler lists charges since a time
         });
         modelBuilder.Entity<SandboxRefund>(e =>
         {

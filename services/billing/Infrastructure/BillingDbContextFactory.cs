@@ -19,5 +19,6 @@ public static class BillingDatabase
 {
     /// <summary>The one place the provider and naming convention are chosen, for runtime and design time alike.</summary>
     public static DbContextOptionsBuilder UseBillingDatabase(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(ServiceDatabase.ConnectionString(connectionString)).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(ServiceDatabase.ConnectionString(connectionString)).UseSnakeCaseNamingConvention()
+            .AddInterceptors(RowLockInterceptor.Instance);
 }

@@ -43,3 +43,15 @@ public sealed record RefundIssuedIntegrationEvent(
     string Currency,
     string GatewayReference,
     DateTimeOffset RefundedAt) : IntegrationEvent;
+
+/// <summary>
+/// The charge's outcome is not known yet (the gateway failed transiently, or the charge is processing): billing keeps asking
+/// until <see cref="RetryUntil"/>, then the payment is captured or fails. Booking does not cancel the booking meanwhile.
+/// </summary>
+public sealed record PaymentPendingIntegrationEvent(
+    Guid BookingId,
+    string BookingReference,
+    Guid PaymentId,
+    string ReasonCode,
+    string Reason,
+    DateTimeOffset RetryUntil) : IntegrationEvent;

@@ -14,6 +14,12 @@ public enum PaymentStatus
     Refunded,
     /// <summary>Charged, then refunded less the first night.</summary>
     PartiallyRefunded,
+    /// <summary>
+    /// The outcome is not known yet: the gateway failed transiently past the in-process retries, or the charge is still
+    /// processing (Stripe <c>processing</c>, or an authorisation not captured yet). <see cref="PendingPaymentRetrier"/> asks again
+    /// at <see cref="Payment.NextAttemptAt"/>.
+    /// </summary>
+    Pending,
 }
 
 /// <summary>The one payment of a booking (unique per booking id), in billing's own database.</summary>
@@ -41,6 +47,12 @@ public sealed class Payment
     public DateTimeOffset? CapturedAt { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>When the payment became <see cref="PaymentStatus.Pending"/>; the retries stop at this plus <c>Payments:PendingTimeout</c>.</summary>
+    public DateTimeOffset? PendingSince { get; set; }
+    /// <summary>When the retrier asks the gateway again; null unless pending.</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>Attempts made by the retrier, for its backoff.</summary>
+    public int PendingAttempts { get; set; }
     public List<Refund> Refunds { get; init; } = [];
 }
 

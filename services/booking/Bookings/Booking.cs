@@ -36,6 +36,9 @@ public sealed class Booking
     /// <summary>Billing's plain-words reason for the hold.</summary>
     public string? PaymentHoldReason { get; private set; }
 
+    /// <summary>Until when billing keeps trying a charge whose outcome it does not know yet (PaymentPending); null once captured or failed.</summary>
+    public DateTimeOffset? PaymentPendingUntil { get; private set; }
+
     /// <summary>When notifications reported the confirmation e-mail accepted by the mail server (EmailSent, kind "confirmation").</summary>
     public DateTimeOffset? ConfirmationEmailSentAt { get; private set; }
 
@@ -51,6 +54,7 @@ public sealed class Booking
         PaymentFailureCode = null;
         PaymentHeldAt = null;
         PaymentHoldReason = null;
+        PaymentPendingUntil = null;
         return true;
     }
 
@@ -62,6 +66,15 @@ public sealed class Booking
         PaymentFailureCode = reasonCode;
         PaymentHeldAt = null;
         PaymentHoldReason = null;
+        PaymentPendingUntil = null;
+        return true;
+    }
+
+    /// <summary>Billing keeps trying the charge until <paramref name="until"/>; only a booking still waiting for its payment notes it.</summary>
+    public bool MarkPaymentPending(DateTimeOffset until)
+    {
+        if (Status != BookingStatus.Placed || PaymentPendingUntil == until) return false;
+        PaymentPendingUntil = until;
         return true;
     }
 

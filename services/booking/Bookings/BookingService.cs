@@ -166,7 +166,8 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
     /// Cancels a booking still unpaid that was placed before <paramref name="placedBefore"/> (Placed with no capture)
     /// or <paramref name="failedPlacedBefore"/> (PaymentFailed); false when it was paid or cancelled meanwhile.
     /// </summary>
-    public async Task<bool> CancelUnpaidAsync(Guid bookingId, DateTimeOffset placedBefore, DateTimeOffset failedPlacedBefore, CancellationToken ct)
+    public async Task<bool> CancelUnpaidAsync(Guid bookingId, DateTimeOffset placedBefore, DateTimeOffset failedPlacedBefore,
+        DateTimeOffset pendingPlacedBefore, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var booking = await db.Bookings
@@ -174,6 +175,8 @@ public sealed class BookingService(BookingDbContext db, RoomInventory inventory,
             .SingleOrDefaultAsync(ct);
         if (booking is null || !booking.IsUnpaid) return false;
         if (booking.PlacedAt >= (booking.Status == BookingStatus.PaymentFailed ? failedPlacedBefore : placedBefore)) return false;
+        // Billing is still trying the charge: wait for its outcome, up to the cap.
+        if (booking.Status == BookingStatus.Placed && booking.PaymentPendingUntil > time.GetUtcNow() && booking.PlacedAt >= pendingPlacedBefore) return false;
 
         var status = booking.Status;
         var (reasonCode, reason) = status == BookingStatus.PaymentFailed

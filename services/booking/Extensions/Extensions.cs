@@ -52,6 +52,7 @@ public static class Extensions
                 .Add<PaymentCapturedIntegrationEvent, PaymentCapturedHandler>()
                 .Add<PaymentFailedIntegrationEvent, PaymentFailedHandler>()
                 .Add<PaymentHeldIntegrationEvent, PaymentHeldHandler>()
+                .Add<PaymentPendingIntegrationEvent, PaymentPendingHandler>()
                 .Add<EmailSentIntegrationEvent, EmailSentHandler>());
         }
 

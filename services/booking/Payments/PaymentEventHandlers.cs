@@ -62,3 +62,22 @@ public sealed class PaymentHeldHandler(BookingDbContext db, ILogger<PaymentHeldH
             logger.LogDebug("Payment of booking {Reference} held for review ({Rule})", booking.Reference, e.Rule);
     }
 }
+
+/// <summary>Notes until when billing keeps trying the charge, so the unpaid-booking sweep does not cancel the booking meanwhile.</summary>
+public sealed class PaymentPendingHandler(BookingDbContext db, ILogger<PaymentPendingHandler> logger) : IConsumer<PaymentPendingIntegrationEvent>
+{
+    public async Task Consume(ConsumeContext<PaymentPendingIntegrationEvent> context)
+    {
+        var e = context.Message;
+        var booking = await db.Bookings
+            .Where(b => b.Id == e.BookingId).WithRowLock(RowLock.ForUpdate)
+            .SingleOrDefaultAsync(context.CancellationToken);
+        if (booking is null)
+        {
+            logger.LogWarning("PaymentPending for unknown booking {BookingId} ({Reference}) ignored", e.BookingId, e.BookingReference);
+            return;
+        }
+        if (booking.MarkPaymentPending(e.RetryUntil))
+            logger.LogDebug("Payment of booking {Reference} pending ({ReasonCode}) until {RetryUntil}", booking.Reference, e.ReasonCode, e.RetryUntil);
+    }
+}

@@ -20,6 +20,12 @@ public sealed class UnpaidBookingOptions
     /// </summary>
     public TimeSpan? FailedGracePeriod { get; set; }
 
+    /// <summary>
+    /// A booking whose payment billing reports pending (PaymentPending) is kept until billing's own deadline, but never longer than
+    /// this after it was placed: then it is cancelled like any unpaid one (billing voids the charge on the cancellation).
+    /// </summary>
+    public TimeSpan MaxPendingPeriod { get; set; } = TimeSpan.FromHours(3);
+
     /// <summary>How often the sweep runs.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -53,19 +59,22 @@ public sealed class UnpaidBookingCanceller(IServiceScopeFactory scopes, IOptions
         var now = time.GetUtcNow();
         var cutoff = now - options.Value.GracePeriod;
         var failedCutoff = now - (options.Value.FailedGracePeriod ?? options.Value.GracePeriod);
+        var pendingCutoff = now - options.Value.MaxPendingPeriod;
         List<Guid> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
             due = await db.Bookings.AsNoTracking()
-                .Where(b => (b.Status == BookingStatus.Placed && b.PlacedAt < cutoff) || (b.Status == BookingStatus.PaymentFailed && b.PlacedAt < failedCutoff))
+                .Where(b => (b.Status == BookingStatus.Placed && b.PlacedAt < cutoff
+                        && (b.PaymentPendingUntil == null || b.PaymentPendingUntil < now || b.PlacedAt < pendingCutoff))
+                    || (b.Status == BookingStatus.PaymentFailed && b.PlacedAt < failedCutoff))
                 .OrderBy(b => b.PlacedAt).Select(b => b.Id).Take(500).ToListAsync(ct);
         }
         var cancelled = 0;
         foreach (var id in due)
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<BookingService>().CancelUnpaidAsync(id, cutoff, failedCutoff, ct)) cancelled++;
+            if (await scope.ServiceProvider.GetRequiredService<BookingService>().CancelUnpaidAsync(id, cutoff, failedCutoff, pendingCutoff, ct)) cancelled++;
         }
         return cancelled;
     }

@@ -110,6 +110,10 @@ namespace Hotel.Billing.Infrastructure.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("failure_code");
 
+                    b.Property<string>("Metadata")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metadata");
+
                     b.Property<int>("Requests")
                         .HasColumnType("integer")
                         .HasColumnName("requests");
@@ -132,6 +136,9 @@ namespace Hotel.Billing.Infrastructure.Migrations
 
                     b.HasKey("IdempotencyKey")
                         .HasName("pk_sandbox_gateway_charges");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_sandbox_gateway_charges_created_at");
 
                     b.ToTable("sandbox_gateway_charges", (string)null);
                 });
@@ -339,6 +346,10 @@ namespace Hotel.Billing.Infrastructure.Migrations
                         .HasColumnName("last4")
                         .IsFixedLength();
 
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<decimal>("NightlyRate")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)")
@@ -353,6 +364,14 @@ namespace Hotel.Billing.Infrastructure.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)")
                         .HasColumnName("payment_method_id");
+
+                    b.Property<int>("PendingAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("pending_attempts");
+
+                    b.Property<DateTimeOffset?>("PendingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pending_since");
 
                     b.Property<DateTimeOffset>("PlacedAt")
                         .HasColumnType("timestamp with time zone")
@@ -377,6 +396,10 @@ namespace Hotel.Billing.Infrastructure.Migrations
 
                     b.HasIndex("BookingReference")
                         .HasDatabaseName("ix_payments_booking_reference");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_payments_next_attempt_at")
+                        .HasFilter("status = 'Pending'");
 
                     b.ToTable("payments", (string)null);
                 });

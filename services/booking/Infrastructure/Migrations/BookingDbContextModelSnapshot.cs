@@ -108,6 +108,10 @@ namespace Hotel.Booking.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("payment_method_id");
 
+                    b.Property<DateTimeOffset?>("PaymentPendingUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("payment_pending_until");
+
                     b.Property<DateTimeOffset>("PlacedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("placed_at");
