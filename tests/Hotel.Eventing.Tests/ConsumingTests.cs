@@ -158,10 +158,9 @@ public sealed class ConsumingTests(InfraFixture infra, ITestOutputHelper output)
     public async Task Consumer_killed_mid_batch_and_restarted_applies_every_event_exactly_once()
     {
         await using var bed = await ConsumingTestBed.CreateAsync(infra);
-        const int rooms = 20, perRoom = 15, total = rooms * perRoom;
-        for (var i = 0; i < perRoom; i++)
-            for (var r = 0; r < rooms; r++)
-                await bed.ProduceBookedAsync($"hotel-{r}", $"room-{r}");
+        // Enough that the kill after the first 100 lands mid-way even with partitions applied concurrently.
+        const int rooms = 20, perRoom = 60, total = rooms * perRoom;
+        bed.ProduceBookedMany(Enumerable.Range(1, perRoom).SelectMany(nights => Enumerable.Range(0, rooms).Select(r => ($"room-{r}", nights))));
 
         // Commits only every 64 messages, so the kill leaves applied-but-uncommitted messages behind.
         var first = await bed.StartHostAsync(o => { o.CommitInterval = TimeSpan.FromHours(1); o.CommitBatchSize = 64; });

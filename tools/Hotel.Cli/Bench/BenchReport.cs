@@ -41,6 +41,9 @@ public static class BenchReport
         Row("CPU per booking, whole suite (load window)", $"{run.CpuMsPerBooking:N1} ms  ({run.CpuMsPerBookingUntilDrained:N1} ms counting until every effect was done, {run.SecondsToDrain:N0} s later)");
         foreach (var (process, ms) in run.CpuMsPerBookingByProcess.OrderByDescending(p => p.Value))
             Row($"  {process}", $"{ms:N2} ms  ({run.CpuSecondsByProcess[process]:N1} CPU-s)");
+        if (run.TransactionsPerBookingByDatabase is { Count: > 0 } transactions)
+            Row("PostgreSQL transactions per booking (until drained)", $"{transactions.Values.Sum():N1}  ({string.Join(", ",
+                transactions.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value:N1}"))})");
         Row("PostgreSQL single-row inserts (8 connections)", $"{baselines.PostgresInsertRowsPerSecond:N0} rows/s");
         Row("Kafka produce→consume (embedded broker)", $"{baselines.KafkaProduceConsumeMessagesPerSecond:N0} msgs/s");
         Row("Relay throughput on a backlog", $"{baselines.RelayBacklogEventsPerSecond:N0} events/s");

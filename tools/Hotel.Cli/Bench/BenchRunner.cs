@@ -49,6 +49,12 @@ public sealed class BenchRunner(
         }
     }
 
+    private static Dictionary<string, double> TransactionsPerBooking(Dictionary<string, long> before, Dictionary<string, long> after, int bookings) =>
+        after.Where(a => a.Key is not ("postgres" or "template0" or "template1") && bookings > 0)
+            .Select(a => (a.Key, PerBooking: (a.Value - before.GetValueOrDefault(a.Key)) / (double)bookings))
+            .Where(a => a.PerBooking > 0)
+            .ToDictionary(a => a.Key, a => a.PerBooking);
+
     private static string Missing(List<EffectSamples> effects) => string.Join("; ", effects
         .Select(e => (e.Name, Missing: e.Samples.Count(s => s.DoneAt is null), e.Samples.Count))
         .Where(e => e.Missing > 0)
@@ -57,11 +63,15 @@ public sealed class BenchRunner(
     private async Task<RunMeasurement> MeasureAsync(string mode, double? offered, Func<Task<LoadResult>> run)
     {
         var startedWithBacklog = _backlogLeft;
+        var transactionsBefore = await cpu.TransactionsAsync();
         var before = await cpu.TakeAsync();
         var result = await run();
         var after = await cpu.TakeAsync();
         var (snapshot, samples, drained, drainSeconds) = await WaitForEffectsAsync(result.StartedAt);
         var drainedAt = await cpu.TakeAsync();
+        // Until every effect was done, so each booking's transactions are all in; the bench's own polling (one read a
+        // second per service database, the admin database's snapshots) is left out or negligible.
+        var transactionsAfter = await cpu.TransactionsAsync();
         _backlogLeft = !drained;
 
         var endOfLoad = result.EndedAt;
@@ -80,7 +90,8 @@ public sealed class BenchRunner(
         var runFigures = new RunFigures(mode, offered, result.Requests.Count, placed.Count, result.Rejected, result.Failed, result.Seconds, achieved,
             lateness.Count(l => l > RunFigures.LateMs), lateness.DefaultIfEmpty(0).Max(),
             Percentiles.Of(api, 50), Percentiles.Of(api, 99), effectFigures,
-            perBooking.Values.Sum(), perBooking, cpuSeconds, untilDrained, startedWithBacklog, drained, drainSeconds, notSustained);
+            perBooking.Values.Sum(), perBooking, cpuSeconds, untilDrained, startedWithBacklog, drained, drainSeconds, notSustained,
+            TransactionsPerBooking(transactionsBefore, transactionsAfter, placed.Count));
         return new RunMeasurement(runFigures, samples, result.StartedAt);
     }
 

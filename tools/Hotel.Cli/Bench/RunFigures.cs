@@ -22,7 +22,8 @@ public sealed record RunFigures(
     bool StartedWithBacklog,
     bool Drained,
     double SecondsToDrain,
-    string? NotSustainedBecause)
+    string? NotSustainedBecause,
+    Dictionary<string, double> TransactionsPerBookingByDatabase)
 {
     /// <summary>A send that left more than this after its due time fell behind schedule.</summary>
     public const double LateMs = 10;

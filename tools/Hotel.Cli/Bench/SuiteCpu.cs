@@ -33,6 +33,21 @@ public sealed class SuiteCpu(LocalStack stack)
         return new ProcessCpu.Snapshot(at, snapshot);
     }
 
+    /// <summary>
+    /// Transactions so far (commits and rollbacks) per database, from <c>pg_stat_database</c>: what the round trips
+    /// that dominate the per-event cost add up to. Backends report them within about a second of each transaction.
+    /// </summary>
+    public async Task<Dictionary<string, long>> TransactionsAsync()
+    {
+        var counts = new Dictionary<string, long>();
+        await using var conn = new NpgsqlConnection(stack.Postgres.AdminConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT datname, xact_commit + xact_rollback FROM pg_stat_database WHERE datname IS NOT NULL", conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
     private int? PostmasterPid()
     {
         try
