@@ -12,10 +12,13 @@ namespace Hotel.Cli.Bench;
 /// <summary>What the same PostgreSQL and Kafka do raw, and the relay on a backlog: the yardsticks for the pipeline's figures.</summary>
 public static class Baselines
 {
+    /// <summary>The scratch database of the insert baseline (not part of the suite).</summary>
+    public const string Database = "bench";
+
     public static async Task<double> PostgresInsertRateAsync(EmbeddedPostgres postgres, int seconds)
     {
-        await postgres.EnsureDatabaseAsync("bench");
-        var cs = postgres.ConnectionString("bench");
+        await postgres.EnsureDatabaseAsync(Database);
+        var cs = postgres.ConnectionString(Database);
         await using (var conn = new NpgsqlConnection(cs))
         {
             await conn.OpenAsync();

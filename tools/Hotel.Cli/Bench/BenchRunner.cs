@@ -50,7 +50,7 @@ public sealed class BenchRunner(
     }
 
     private static Dictionary<string, double> TransactionsPerBooking(Dictionary<string, long> before, Dictionary<string, long> after, int bookings) =>
-        after.Where(a => a.Key is not ("postgres" or "template0" or "template1") && bookings > 0)
+        after.Where(a => a.Key is not ("postgres" or "template0" or "template1" or Baselines.Database) && bookings > 0)
             .Select(a => (a.Key, PerBooking: (a.Value - before.GetValueOrDefault(a.Key)) / (double)bookings))
             .Where(a => a.PerBooking > 0)
             .ToDictionary(a => a.Key, a => a.PerBooking);
