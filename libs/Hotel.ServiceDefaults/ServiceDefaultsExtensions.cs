@@ -27,6 +27,8 @@ public static class ServiceDefaultsExtensions
         }
 
         builder.Services.AddProblemDetails();
+        // Before each service's own handlers: a database outage is a 503 wherever it surfaces.
+        builder.Services.AddExceptionHandler<TransientFailureExceptionHandler>();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
 
         var otel = builder.Services.AddOpenTelemetry()

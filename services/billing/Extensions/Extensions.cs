@@ -42,7 +42,7 @@ public static class Extensions
 
         builder.Services.AddDbContext<BillingDbContext>(options => options.UseBillingDatabase(connectionString));
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString)); // the sandbox gateway's own connections
-        builder.Services.AddHealthChecks().AddDbContextCheck<BillingDbContext>("billing-db", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDatabaseReadinessCheck<BillingDbContext>("billing-db");
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection(PaymentsOptions.Section));

@@ -5,6 +5,9 @@ using Npgsql;
 /// <summary>
 /// Serialization failures (40001) and deadlocks (40P01): PostgreSQL rolled the transaction back and the same
 /// transaction run again normally succeeds, so the booking API runs it again a bounded number of times.
+/// Only these of the transient failures (<see cref="Hotel.Eventing.TransientFailures"/>): a connection lost during the
+/// commit leaves its outcome unknown, and running the transaction again could place the booking twice. Those, and these
+/// past <see cref="MaxAttempts"/>, are answered 503 with Retry-After by the shared TransientFailureExceptionHandler.
 /// </summary>
 public static class TransientDatabaseErrors
 {

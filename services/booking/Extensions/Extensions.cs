@@ -30,7 +30,7 @@ public static class Extensions
         builder.Configuration.AddEnvironmentVariables("ASPNETCORE_");
 
         builder.Services.AddDbContext<BookingDbContext>(options => options.UseBookingDatabase(connectionString));
-        builder.Services.AddHealthChecks().AddDbContextCheck<BookingDbContext>("booking-db", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDatabaseReadinessCheck<BookingDbContext>("booking-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<RoomInventory>();
         builder.Services.AddScoped<BookingService>();
@@ -60,7 +60,6 @@ public static class Extensions
 
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddExceptionHandler<TransientDatabaseExceptionHandler>();
         // Binding failures throw, so BadRequestExceptionHandler can answer them with problem details.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return builder;

@@ -34,7 +34,7 @@ public static class Extensions
         services.AddDbContext<CustomerCareDbContext>((sp, options) => options
             .UseCustomerCareDatabase(connectionString)
             .AddInterceptors(sp.GetRequiredService<FeedCommitInterceptor>()));
-        services.AddHealthChecks().AddDbContextCheck<CustomerCareDbContext>("customer-care-db", tags: ["ready"]);
+        services.AddHealthChecks().AddDatabaseReadinessCheck<CustomerCareDbContext>("customer-care-db");
         services.AddScoped<ViewUpdater>();
         services.AddScoped<ViewQueries>();
 

@@ -6,6 +6,7 @@ using Hotel.Notifications.Infrastructure;
 using Hotel.Notifications.IntegrationEvents;
 using Hotel.Notifications.Mail;
 using Hotel.Notifications.Sending;
+using Hotel.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 public static class Extensions
@@ -33,7 +34,7 @@ public static class Extensions
         builder.Services.AddDbContext<NotificationsDbContext>((sp, options) => options
             .UseNotificationsDatabase(connectionString)
             .AddInterceptors(sp.GetRequiredService<MailSignalInterceptor>()));
-        builder.Services.AddHealthChecks().AddDbContextCheck<NotificationsDbContext>("notifications-db", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDatabaseReadinessCheck<NotificationsDbContext>("notifications-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MailTemplates>();
         builder.Services.AddSingleton<ReceiptPdf>();
