@@ -86,8 +86,11 @@ public sealed class RelayWalTests(InfraFixture infra, ITestOutputHelper output)
         var forgotten = "forgotten_" + Guid.NewGuid().ToString("N")[..8];
         await ScalarAsync(cs, "SELECT pg_create_logical_replication_slot($1, 'pgoutput')", forgotten);
         await using var relay = await RunningRelay.StartAsync(cs, infra.BootstrapServers, _logs);
-        await Eventually.WaitAsync(async () => await ScalarAsync(cs, "SELECT active FROM pg_replication_slots WHERE slot_name = $1", active) is true,
-            Deadline, "the relay to read its slot");
+        // Streaming, not just created: the slot is also active for a moment while the relay creates it, before the
+        // archive's republish and the stream.
+        await Eventually.WaitAsync(async () => !await RepublishPendingAsync(cs)
+                && await ScalarAsync(cs, "SELECT active FROM pg_replication_slots WHERE slot_name = $1", active) is true,
+            Deadline, "the relay to stream from its slot");
         var admin = infra.Postgres.AdminConnectionString;
 
         var (code, listed, _) = await SlotsAsync(["list", "--postgres", admin]);
