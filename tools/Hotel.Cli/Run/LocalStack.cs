@@ -10,26 +10,32 @@ namespace Hotel.Cli.Run;
 /// <summary>
 /// The suite on one machine: a private PostgreSQL cluster, Kafka (librdkafka's mock cluster in
 /// this process unless a real one is named), every present service as a child process, and the
-/// built-in CDC relay in this process. Used by <c>./hotel run</c> and <c>./hotel bench</c>.
+/// built-in CDC relay in this process. Used by <c>./hotel run</c> and <c>./hotel bench</c>. A service process
+/// that exits after start-up is started again under <see cref="Options.Restarts"/>; one that exits during
+/// start-up fails the start.
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggers;
-    private readonly List<ServiceProcess> _children = [];
+    private readonly List<SupervisedService> _children = [];
     private OutboxRelayService? _relay;
 
     public required EmbeddedPostgres Postgres { get; init; }
     public EmbeddedKafka? EmbeddedKafka { get; init; }
     public required string BootstrapServers { get; init; }
     public required IReadOnlyList<ServiceDefinition> Services { get; init; }
-    public IReadOnlyList<ServiceProcess> Children => _children;
+    public IReadOnlyList<SupervisedService> Children => _children;
+
+    /// <summary>Completes with the first service the restart policy gave up on.</summary>
+    public Task<SupervisedService> ServiceGaveUp { get; private set; } = new TaskCompletionSource<SupervisedService>().Task;
 
     /// <summary>The dev SMTP server notifications sends to (maildev, or aiosmtpd), when one was started.</summary>
     public DevInbox? Inbox { get; private set; }
 
     private LocalStack(ILoggerFactory loggers) => _loggers = loggers;
 
-    public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput);
+    public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput,
+        RestartPolicy Restarts);
 
     public static async Task<LocalStack> StartAsync(string root, Options options, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -73,11 +79,17 @@ public sealed class LocalStack : IAsyncDisposable
                     env["Smtp__Host"] = "127.0.0.1";
                     env["Smtp__Port"] = stack.Inbox.SmtpPort.ToString();
                 }
-                stack._children.Add(ServiceProcess.Start(service, options.PortOf(service), ServiceCatalog.AssemblyPath(root, service), env,
-                    Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput));
+                var port = options.PortOf(service);
+                var assembly = ServiceCatalog.AssemblyPath(root, service);
+                stack._children.Add(SupervisedService.Start(service.Name, port,
+                    () => ServiceProcess.Start(service, port, assembly, env, Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput),
+                    options.Restarts, log));
             }
             await Task.WhenAll(stack._children.Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
             await stack.StartRelayAsync(ct); // after the services have migrated their outbox tables
+            foreach (var child in stack._children) child.Supervise();
+            if (stack._children.Count > 0) stack.ServiceGaveUp = Task.WhenAny(stack._children.Select(c => c.GaveUp)).Unwrap();
+            log.LogInformation("A service that exits is started again ({Policy})", options.Restarts.Describe());
             return stack;
         }
         catch
