@@ -65,6 +65,40 @@ public sealed class ServiceRestartTests(ITestOutputHelper output) : IAsyncLifeti
                 .Any(m => m.GetProperty("to").EnumerateArray().Any(t => t.GetProperty("address").GetString() == email)
                     && m.GetProperty("subject").GetString()!.Contains(reference) && m.GetProperty("subject").GetString()!.Contains("confirmed")),
             SuiteRun.Deadline, $"the confirmation of {reference} in the dev inbox");
+
+        // SIGTERM (Ctrl+C) still stops everything, the restarted process too.
+        var pids = (await _suite.ReadInfoAsync()).Processes!.Values.Select(p => p.Pid).ToList();
+        await _suite.TerminateAsync();
+        Assert.Equal(0, _suite.ExitCode);
+        Assert.False(File.Exists(_suite.RunJson), "run.json outlived the run");
+        Assert.All(pids, pid => Assert.True(IsGone(pid), $"service process {pid} outlived hotel run"));
+    }
+
+    [Fact]
+    public async Task A_service_that_keeps_crashing_stops_the_run_after_the_restart_limit_naming_it_and_its_log()
+    {
+        var info = await _suite.StartAsync(new Dictionary<string, string> { ["HOTEL_MAX_RESTARTS"] = "1" });
+        var first = info.Processes!["billing"];
+        Process.GetProcessById(first.Pid).Kill();
+        var second = await Eventually.WaitAsync(async () => (await _suite.ReadInfoAsync()).Processes!["billing"],
+            p => p is { State: "running", Restarts: 1 } && p.Pid != first.Pid, SuiteRun.Deadline, "billing restarted once");
+        var pids = (await _suite.ReadInfoAsync()).Processes!.Values.Select(p => p.Pid).ToList();
+
+        Process.GetProcessById(second.Pid).Kill(); // the second exit within the window: past HOTEL_MAX_RESTARTS=1
+        await Eventually.WaitAsync(() => Task.FromResult(_suite.HasExited), SuiteRun.Deadline, "hotel run to give up and exit");
+        Assert.Equal(1, _suite.ExitCode);
+        Assert.Contains("billing exited with code 137 and already restarted 1 time(s) within 10 min, the limit; giving up and stopping the suite", _suite.Output);
+        Assert.Contains(first.Log, _suite.Output);
+        Assert.EndsWith("billing.log", first.Log);
+        Assert.False(File.Exists(_suite.RunJson), "run.json outlived the run");
+        Assert.All(pids, pid => Assert.True(IsGone(pid), $"service process {pid} outlived hotel run"));
+    }
+
+    /// <summary>No such process, or only its zombie (exited, not yet reaped).</summary>
+    private static bool IsGone(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z'); }
+        catch (IOException) { return true; } // FileNotFound, DirectoryNotFound: no such process
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -23,8 +23,10 @@ public sealed class SuiteRun : IAsyncDisposable
     public RunInfoFile Info { get; private set; } = null!;
     public string Output => _process?.Output ?? "";
     public bool HasExited => _process?.HasExited ?? true;
+    public int ExitCode => _process!.ExitCode;
+    public string RunJson => Path.Combine(_data, "run.json");
 
-    public async Task<RunInfoFile> StartAsync()
+    public async Task<RunInfoFile> StartAsync(IDictionary<string, string>? environment = null)
     {
         var runJson = Path.Combine(_data, "run.json");
         Directory.CreateDirectory(_data);
@@ -44,7 +46,7 @@ public sealed class SuiteRun : IAsyncDisposable
             // The kill test streams bookings from one address for as long as it takes: past the per-client limits.
             ["RateLimiting__Api__PermitLimit"] = "1000000",
             ["RateLimiting__Requests__PermitLimit"] = "1000000",
-        });
+        }.Concat(environment ?? new Dictionary<string, string>()).ToDictionary());
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(runJson) || _process.HasExited), Deadline, "hotel run to be ready (run.json)");
         Assert.False(_process.HasExited, "hotel run exited during start-up:\n" + _process.Output);
         Info = await ReadInfoAsync();
@@ -54,6 +56,9 @@ public sealed class SuiteRun : IAsyncDisposable
     /// <summary>run.json as it is now: <c>hotel run</c> rewrites it (by a rename) whenever a service's process changes.</summary>
     public async Task<RunInfoFile> ReadInfoAsync() =>
         JsonSerializer.Deserialize<RunInfoFile>(await File.ReadAllTextAsync(Path.Combine(_data, "run.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    /// <summary>SIGTERM of <c>hotel run</c>, as Ctrl+C: it stops its services and exits.</summary>
+    public Task TerminateAsync() => _process!.TerminateAsync(Deadline);
 
     /// <summary>SIGKILL of <c>hotel run</c>: its services stop when they see it gone; PostgreSQL, a separate server, stays up.</summary>
     public void Kill() => _process?.Kill();

@@ -116,7 +116,7 @@ public sealed class SupervisedService
     private void GiveUp()
     {
         var tail = Current.Tail;
-        var why = _policy.MaxRestarts == 0 ? "restarts are off here" : $"already restarted {_recentRestarts.Count} times within {_policy.Window.TotalMinutes:0.#} min, the limit";
+        var why = _policy.MaxRestarts == 0 ? "restarts are off here" : $"already restarted {_recentRestarts.Count} time(s) within {_policy.Window.TotalMinutes:0.#} min, the limit";
         GaveUpReason = $"{Name} exited with code {LastExitCode} and {why}; giving up and stopping the suite. "
             + $"Its log: {Current.LogFile}" + (tail.Count > 0 ? "; its last lines:" + Environment.NewLine + string.Join(Environment.NewLine, tail) : "");
         _log.LogError("{Reason}", GaveUpReason);
