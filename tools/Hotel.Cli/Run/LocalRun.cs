@@ -29,7 +29,7 @@ public static class LocalRun
 
         var pgPort = int.TryParse(Environment.GetEnvironmentVariable("HOTEL_PG_PORT"), out var p) ? p : 5433;
         var options = new LocalStack.Options(data, pgPort, Durable: true, Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS"),
-            s => s.Port, EchoServiceOutput: true, RestartPolicy.FromEnvironment());
+            s => s.Port, EchoServiceOutput: true, RestartPolicy.FromEnvironment(), InstancesFromEnvironment());
         LocalStack stack;
         try { stack = await LocalStack.StartAsync(root, options, loggers, stop.Token); }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { return 130; }
@@ -37,7 +37,7 @@ public static class LocalRun
         await using (stack)
         {
             var info = new RunInfo(
-                stack.Services.ToDictionary(s => s.Name, s => stack.UrlOf(s, options.PortOf)),
+                stack.Children.ToDictionary(c => c.Name, c => $"http://127.0.0.1:{c.Port}"), // billing-2 … beside billing with HOTEL_INSTANCES
                 new KafkaInfo(stack.BootstrapServers, stack.EmbeddedKafka is not null),
                 new PostgresInfo(stack.Postgres.AdminConnectionString, stack.Services.ToDictionary(s => s.Name, s => stack.Postgres.ConnectionString(s.Database))),
                 Environment.ProcessId,
@@ -74,6 +74,14 @@ public static class LocalRun
         }
         log.LogInformation("Stopped. Data stays in {Data} (./hotel reset deletes it).", data);
         return stack.ServiceGaveUp.IsCompleted ? 1 : 0;
+    }
+
+    /// <summary><c>HOTEL_INSTANCES</c>: processes of each pure consumer (billing, notifications, customer care), 1 by default.</summary>
+    private static int InstancesFromEnvironment()
+    {
+        var value = Environment.GetEnvironmentVariable("HOTEL_INSTANCES");
+        if (string.IsNullOrEmpty(value)) return 1;
+        return int.TryParse(value, out var n) && n is >= 1 and <= 4 ? n : throw new CliException($"HOTEL_INSTANCES must be a number from 1 to 4 (got '{value}').");
     }
 
     private static Dictionary<string, ProcessInfo> ProcessesOf(LocalStack stack) =>

@@ -35,7 +35,7 @@ public sealed class LocalStack : IAsyncDisposable
     private LocalStack(ILoggerFactory loggers) => _loggers = loggers;
 
     public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput,
-        RestartPolicy Restarts);
+        RestartPolicy Restarts, int Instances = 1);
 
     public static async Task<LocalStack> StartAsync(string root, Options options, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -59,11 +59,11 @@ public sealed class LocalStack : IAsyncDisposable
         try
         {
             if (services.Any(s => s.Name == "notifications")) stack.Inbox = await DevInbox.StartAsync(root, options.DataDirectory, log, ct);
-            foreach (var service in services)
+            void StartInstance(ServiceDefinition service, string name, int port)
             {
                 var env = new Dictionary<string, string>
                 {
-                    ["Urls"] = stack.UrlOf(service, options.PortOf), // beats a Urls key in the service's appsettings.json
+                    ["Urls"] = $"http://127.0.0.1:{port}", // beats a Urls key in the service's appsettings.json
                     ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
                     [$"ConnectionStrings__{service.ConnectionStringName}"] = postgres.ConnectionString(service.Database),
                     ["Kafka__BootstrapServers"] = bootstrap,
@@ -79,13 +79,21 @@ public sealed class LocalStack : IAsyncDisposable
                     env["Smtp__Host"] = "127.0.0.1";
                     env["Smtp__Port"] = stack.Inbox.SmtpPort.ToString();
                 }
-                var port = options.PortOf(service);
                 var assembly = ServiceCatalog.AssemblyPath(root, service);
-                stack._children.Add(SupervisedService.Start(service.Name, port,
-                    () => ServiceProcess.Start(service, port, assembly, env, Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput),
+                var instance = service with { Name = name };
+                stack._children.Add(SupervisedService.Start(name, port,
+                    () => ServiceProcess.Start(instance, port, assembly, env, Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput),
                     options.Restarts, log));
             }
+
+            foreach (var service in services) StartInstance(service, service.Name, options.PortOf(service));
             await Task.WhenAll(stack._children.Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
+            // More instances of each pure consumer only once the first has migrated its database: migrations do not run twice at once.
+            var first = stack._children.Count;
+            foreach (var service in services.Where(s => s.IsPureConsumer))
+                for (var i = 2; i <= options.Instances; i++)
+                    StartInstance(service, $"{service.Name}-{i}", service.InstancePort(i, options.PortOf(service)));
+            await Task.WhenAll(stack._children.Skip(first).Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
             await stack.StartRelayAsync(ct); // after the services have migrated their outbox tables
             foreach (var child in stack._children) child.Supervise();
             if (stack._children.Count > 0) stack.ServiceGaveUp = Task.WhenAny(stack._children.Select(c => c.GaveUp)).Unwrap();
