@@ -15,9 +15,17 @@ public sealed record RestartPolicy(int MaxRestarts, TimeSpan Window)
     public static readonly RestartPolicy Never = new(0, TimeSpan.Zero);
 
     /// <summary><c>HOTEL_MAX_RESTARTS</c> (5) restarts per service within <c>HOTEL_RESTART_WINDOW_MINUTES</c> (10).</summary>
-    public static RestartPolicy FromEnvironment() => new(
-        int.TryParse(Environment.GetEnvironmentVariable("HOTEL_MAX_RESTARTS"), out var max) && max >= 0 ? max : 5,
-        TimeSpan.FromMinutes(double.TryParse(Environment.GetEnvironmentVariable("HOTEL_RESTART_WINDOW_MINUTES"), System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes > 0 ? minutes : 10));
+    public static RestartPolicy FromEnvironment()
+    {
+        var max = Environment.GetEnvironmentVariable("HOTEL_MAX_RESTARTS");
+        var window = Environment.GetEnvironmentVariable("HOTEL_RESTART_WINDOW_MINUTES");
+        return new(
+            string.IsNullOrEmpty(max) ? 5
+                : int.TryParse(max, out var n) && n >= 0 ? n : throw new CliException($"HOTEL_MAX_RESTARTS must be a whole number, 0 or more (got '{max}')."),
+            TimeSpan.FromMinutes(string.IsNullOrEmpty(window) ? 10
+                : double.TryParse(window, System.Globalization.CultureInfo.InvariantCulture, out var m) && m > 0 ? m
+                : throw new CliException($"HOTEL_RESTART_WINDOW_MINUTES must be a number of minutes above 0 (got '{window}').")));
+    }
 
     public static TimeSpan NextBackoff(TimeSpan current) => current * 2 < MaxBackoff ? current * 2 : MaxBackoff;
 
