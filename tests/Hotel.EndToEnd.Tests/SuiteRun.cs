@@ -22,8 +22,11 @@ public sealed class SuiteRun : IAsyncDisposable
 
     public RunInfoFile Info { get; private set; } = null!;
     public string Output => _process?.Output ?? "";
+    public bool HasExited => _process?.HasExited ?? true;
+    public int ExitCode => _process!.ExitCode;
+    public string RunJson => Path.Combine(_data, "run.json");
 
-    public async Task<RunInfoFile> StartAsync()
+    public async Task<RunInfoFile> StartAsync(IDictionary<string, string>? environment = null)
     {
         var runJson = Path.Combine(_data, "run.json");
         Directory.CreateDirectory(_data);
@@ -43,12 +46,19 @@ public sealed class SuiteRun : IAsyncDisposable
             // The kill test streams bookings from one address for as long as it takes: past the per-client limits.
             ["RateLimiting__Api__PermitLimit"] = "1000000",
             ["RateLimiting__Requests__PermitLimit"] = "1000000",
-        });
+        }.Concat(environment ?? new Dictionary<string, string>()).ToDictionary());
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(runJson) || _process.HasExited), Deadline, "hotel run to be ready (run.json)");
         Assert.False(_process.HasExited, "hotel run exited during start-up:\n" + _process.Output);
-        Info = JsonSerializer.Deserialize<RunInfoFile>(await File.ReadAllTextAsync(runJson), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Info = await ReadInfoAsync();
         return Info;
     }
+
+    /// <summary>run.json as it is now: <c>hotel run</c> rewrites it (by a rename) whenever a service's process changes.</summary>
+    public async Task<RunInfoFile> ReadInfoAsync() =>
+        JsonSerializer.Deserialize<RunInfoFile>(await File.ReadAllTextAsync(Path.Combine(_data, "run.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    /// <summary>SIGTERM of <c>hotel run</c>, as Ctrl+C: it stops its services and exits.</summary>
+    public Task TerminateAsync() => _process!.TerminateAsync(Deadline);
 
     /// <summary>SIGKILL of <c>hotel run</c>: its services stop when they see it gone; PostgreSQL, a separate server, stays up.</summary>
     public void Kill() => _process?.Kill();
@@ -71,7 +81,10 @@ public sealed class SuiteRun : IAsyncDisposable
 }
 
 /// <summary>The parts of <c>.hotel/run.json</c> the tests use.</summary>
-public sealed record RunInfoFile(Dictionary<string, string> Services, RunKafka Kafka, RunPostgres Postgres, RunInbox? Inbox);
+public sealed record RunInfoFile(Dictionary<string, string> Services, RunKafka Kafka, RunPostgres Postgres, RunInbox? Inbox, Dictionary<string, RunProcess>? Processes);
+
+/// <summary>A service's current process as the run's supervisor reports it (state: starting, running, restarting, gave-up, stopped).</summary>
+public sealed record RunProcess(int Pid, string State, int Restarts, int? LastExitCode, string Log);
 
 public sealed record RunKafka(string BootstrapServers);
 

@@ -12,6 +12,7 @@ public sealed class ChildProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
 
     private ChildProcess(Process process) => _process = process;
 
@@ -38,6 +39,17 @@ public sealed class ChildProcess : IAsyncDisposable
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
+
+    /// <summary>SIGTERM, as a service manager or Ctrl+C would stop it, then waits for it to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited) _ = kill(_process.Id, 15);
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 
     public async ValueTask DisposeAsync()
     {

@@ -8,7 +8,10 @@ public static class Usage
     public const string Text = """
         usage: ./hotel <command>
 
-          run                 start PostgreSQL, the embedded Kafka, the CDC relay and every service; Ctrl+C stops
+          run                 start PostgreSQL, the embedded Kafka, the CDC relay and every service; Ctrl+C stops;
+                              a service that exits is restarted (backoff 1 s … 30 s); the run stops after
+                              HOTEL_MAX_RESTARTS (5) restarts of one service within HOTEL_RESTART_WINDOW_MINUTES (10);
+                              HOTEL_INSTANCES=2 runs two of billing, notifications and customer care (one group each)
           test                run every test (installs what is missing)
           bench [--rate R] [--seconds S]
                               offer R bookings/s open-loop for S seconds (default 50/s, 30 s) on a private stack

@@ -26,7 +26,8 @@ public static class BenchCommand
         var scratch = Path.Combine(dataDirectory, "bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
         using var loggers = CliLogging.Create(LogLevel.Warning);
         var ports = ServiceCatalog.All.ToDictionary(s => s.Name, _ => EmbeddedPostgres.FreeTcpPort());
-        var options = new LocalStack.Options(scratch, 0, Durable: true, ExternalKafka: null, s => ports[s.Name], EchoServiceOutput: false);
+        var options = new LocalStack.Options(scratch, 0, Durable: true, ExternalKafka: null, s => ports[s.Name], EchoServiceOutput: false,
+            RestartPolicy.Never); // a service restarted mid-run would skew every figure: the bench stops instead
 
         // Bookings pay with a pool of test cards (a busy card costs billing's fraud screening more with every booking it
         // has in the window) from one address: lift billing's velocity rules so none is held, and the per-client rate
@@ -46,67 +47,78 @@ public static class BenchCommand
         try
         {
             await using var stack = await Step("Starting PostgreSQL, embedded Kafka, services and relay", () => LocalStack.StartAsync(root, options, loggers, CancellationToken.None));
-            var bookingCs = stack.Postgres.ConnectionString("booking");
-            using var http = LoadGenerator.NewClient(stack.UrlOf(stack.Services.Single(s => s.Name == "booking"), options.PortOf));
-            var slots = await BookingSlots.LoadAsync(http, bookingCs);
-            var paymentMethodIds = await Step($"Tokenising {TestCards} test cards", () => TestCardsAsync(stack, options.PortOf));
-
-            var arrivals = new ConcurrentDictionary<Guid, DateTime>();
-            using var listening = new CancellationTokenSource();
-            using var eventsReader = KafkaReaders.Open(stack.BootstrapServers, "booking.events", Offset.End); // positioned before the first booking
-            var listener = Task.Run(() => KafkaReaders.Listen(eventsReader, arrivals, listening.Token));
-
-            var cpu = new SuiteCpu(stack);
-            var runner = new BenchRunner(new LoadGenerator(http, paymentMethodIds), slots, cpu, new SuiteEffects(stack), arrivals, TimeSpan.FromSeconds(settings.DrainSeconds));
-            await Step($"Warm-up: {settings.WarmupBookings} bookings and their effects", async () => { await runner.WarmUpAsync(settings.WarmupBookings); return 0; });
-            var (idlePercent, idleByProcess) = await Step($"Idle: CPU of the whole suite over {settings.IdleSeconds} s", () => IdleCpuAsync(cpu, settings.IdleSeconds));
-            AnsiConsole.MarkupLineInterpolated($"  idle suite: {idlePercent:N1} % of one core");
-            var pgRate = await Step($"Baseline: single-row inserts, 8 connections, {settings.BaselineSeconds} s", () => Baselines.PostgresInsertRateAsync(stack.Postgres, settings.BaselineSeconds));
-            var kafkaRate = await Step("Baseline: Kafka produce→consume", () => Task.Run(() => Baselines.KafkaRate(stack, settings.Backlog)));
-
-            List<RunMeasurement> runs;
-            double? sustained = null;
-            switch (settings.Mode)
+            var measuring = MeasureAsync();
+            if (await Task.WhenAny(measuring, stack.ServiceGaveUp) != measuring)
             {
-                case LoadMode.FindMax:
-                    (runs, sustained) = await FindMaxAsync(runner, settings);
-                    break;
-                case LoadMode.ClosedLoop:
-                    runs = [await Step($"Pipeline: {settings.Bookings} bookings, closed loop at concurrency {settings.Concurrency}", () => runner.ClosedLoopAsync(settings.Bookings, settings.Concurrency))];
-                    BenchReport.PrintLine("run", runs[0].Figures);
-                    break;
-                default:
-                    runs = [await Step($"Pipeline: {settings.Rate:N0} bookings/s offered open-loop for {settings.Seconds} s", () => runner.OpenLoopAsync(settings.Rate, settings.Seconds))];
-                    BenchReport.PrintLine("run", runs[0].Figures);
-                    break;
+                var dead = stack.ServiceGaveUp.Result;
+                throw new CliException($"{dead.Name} exited during the bench (code {dead.LastExitCode}); the bench does not restart services, so it stops. Its log: {Path.GetFileName(dead.LogFile)} among the service logs named below.");
             }
-            await listening.CancelAsync();
-            await listener;
-            var backlog = await Step($"Relay: backlog of {settings.Backlog} outbox events", () => Baselines.RelayBacklogAsync(stack, bookingCs, settings.Backlog));
+            return await measuring;
 
-            var reference = runs.LastOrDefault(r => r.Figures.Sustained && r.Figures.OfferedPerSecond == sustained)
-                ?? runs.MinBy(r => r.Figures.OfferedPerSecond ?? 0)!;
-            var baselines = new BaselineFigures(pgRate, kafkaRate, backlog, reference.Figures.AchievedPerSecond / pgRate, backlog / kafkaRate);
-            BenchReport.PrintTable(reference.Figures, baselines, idlePercent, idleByProcess, sustained);
+            async Task<int> MeasureAsync()
+            {
+                var bookingCs = stack.Postgres.ConnectionString("booking");
+                using var http = LoadGenerator.NewClient(stack.UrlOf(stack.Services.Single(s => s.Name == "booking"), options.PortOf));
+                var slots = await BookingSlots.LoadAsync(http, bookingCs);
+                var paymentMethodIds = await Step($"Tokenising {TestCards} test cards", () => TestCardsAsync(stack, options.PortOf));
 
-            foreach (var stale in Directory.EnumerateFiles(dataDirectory, "bench*-latency-*.png")) File.Delete(stale); // a previous run's
-            var plots = Plots.Write(reference, dataDirectory, "bench", Title(reference.Figures));
-            if (settings.Mode == LoadMode.FindMax && runs.Where(r => !r.Figures.Sustained).MinBy(r => r.Figures.OfferedPerSecond) is { } overload)
-                plots.AddRange(Plots.Write(overload, dataDirectory, "bench-overload", Title(overload.Figures) + ", not sustained"));
+                var arrivals = new ConcurrentDictionary<Guid, DateTime>();
+                using var listening = new CancellationTokenSource();
+                using var eventsReader = KafkaReaders.Open(stack.BootstrapServers, "booking.events", Offset.End); // positioned before the first booking
+                var listener = Task.Run(() => KafkaReaders.Listen(eventsReader, arrivals, listening.Token));
 
-            var effects = reference.Figures.Effects;
-            var results = new BenchResults(DateTime.UtcNow, Environment.ProcessorCount, settings, idlePercent, idleByProcess, sustained,
-                reference.Figures.CpuMsPerBooking, reference.Figures.CpuMsPerBookingByProcess,
-                effects.Where(e => e.Effect.StartsWith("applied by ", StringComparison.Ordinal))
-                    .ToDictionary(e => e.Effect["applied by ".Length..], e => EffectLatency.Of(e)!),
-                EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.BookingEvents)),
-                EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ConfirmationMail)),
-                EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ReceiptMail)),
-                baselines, reference.Figures, runs.Select(r => r.Figures).ToList(), plots.Select(Path.GetFileName).ToList()!, Peer: await LatestPeerFiguresAsync(dataDirectory));
-            var resultsFile = Path.Combine(dataDirectory, "bench-results.json");
-            await File.WriteAllTextAsync(resultsFile, results.ToJson());
-            AnsiConsole.MarkupLineInterpolated($"Figures also in {resultsFile}; plots: {string.Join(", ", plots.Select(Path.GetFileName))}");
-            return 0;
+                var cpu = new SuiteCpu(stack);
+                var runner = new BenchRunner(new LoadGenerator(http, paymentMethodIds), slots, cpu, new SuiteEffects(stack), arrivals, TimeSpan.FromSeconds(settings.DrainSeconds));
+                await Step($"Warm-up: {settings.WarmupBookings} bookings and their effects", async () => { await runner.WarmUpAsync(settings.WarmupBookings); return 0; });
+                var (idlePercent, idleByProcess) = await Step($"Idle: CPU of the whole suite over {settings.IdleSeconds} s", () => IdleCpuAsync(cpu, settings.IdleSeconds));
+                AnsiConsole.MarkupLineInterpolated($"  idle suite: {idlePercent:N1} % of one core");
+                var pgRate = await Step($"Baseline: single-row inserts, 8 connections, {settings.BaselineSeconds} s", () => Baselines.PostgresInsertRateAsync(stack.Postgres, settings.BaselineSeconds));
+                var kafkaRate = await Step("Baseline: Kafka produce→consume", () => Task.Run(() => Baselines.KafkaRate(stack, settings.Backlog)));
+
+                List<RunMeasurement> runs;
+                double? sustained = null;
+                switch (settings.Mode)
+                {
+                    case LoadMode.FindMax:
+                        (runs, sustained) = await FindMaxAsync(runner, settings);
+                        break;
+                    case LoadMode.ClosedLoop:
+                        runs = [await Step($"Pipeline: {settings.Bookings} bookings, closed loop at concurrency {settings.Concurrency}", () => runner.ClosedLoopAsync(settings.Bookings, settings.Concurrency))];
+                        BenchReport.PrintLine("run", runs[0].Figures);
+                        break;
+                    default:
+                        runs = [await Step($"Pipeline: {settings.Rate:N0} bookings/s offered open-loop for {settings.Seconds} s", () => runner.OpenLoopAsync(settings.Rate, settings.Seconds))];
+                        BenchReport.PrintLine("run", runs[0].Figures);
+                        break;
+                }
+                await listening.CancelAsync();
+                await listener;
+                var backlog = await Step($"Relay: backlog of {settings.Backlog} outbox events", () => Baselines.RelayBacklogAsync(stack, bookingCs, settings.Backlog));
+
+                var reference = runs.LastOrDefault(r => r.Figures.Sustained && r.Figures.OfferedPerSecond == sustained)
+                    ?? runs.MinBy(r => r.Figures.OfferedPerSecond ?? 0)!;
+                var baselines = new BaselineFigures(pgRate, kafkaRate, backlog, reference.Figures.AchievedPerSecond / pgRate, backlog / kafkaRate);
+                BenchReport.PrintTable(reference.Figures, baselines, idlePercent, idleByProcess, sustained);
+
+                foreach (var stale in Directory.EnumerateFiles(dataDirectory, "bench*-latency-*.png")) File.Delete(stale); // a previous run's
+                var plots = Plots.Write(reference, dataDirectory, "bench", Title(reference.Figures));
+                if (settings.Mode == LoadMode.FindMax && runs.Where(r => !r.Figures.Sustained).MinBy(r => r.Figures.OfferedPerSecond) is { } overload)
+                    plots.AddRange(Plots.Write(overload, dataDirectory, "bench-overload", Title(overload.Figures) + ", not sustained"));
+
+                var effects = reference.Figures.Effects;
+                var results = new BenchResults(DateTime.UtcNow, Environment.ProcessorCount, settings, idlePercent, idleByProcess, sustained,
+                    reference.Figures.CpuMsPerBooking, reference.Figures.CpuMsPerBookingByProcess,
+                    effects.Where(e => e.Effect.StartsWith("applied by ", StringComparison.Ordinal))
+                        .ToDictionary(e => e.Effect["applied by ".Length..], e => EffectLatency.Of(e)!),
+                    EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.BookingEvents)),
+                    EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ConfirmationMail)),
+                    EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ReceiptMail)),
+                    baselines, reference.Figures, runs.Select(r => r.Figures).ToList(), plots.Select(Path.GetFileName).ToList()!, Peer: await LatestPeerFiguresAsync(dataDirectory));
+                var resultsFile = Path.Combine(dataDirectory, "bench-results.json");
+                await File.WriteAllTextAsync(resultsFile, results.ToJson());
+                AnsiConsole.MarkupLineInterpolated($"Figures also in {resultsFile}; plots: {string.Join(", ", plots.Select(Path.GetFileName))}");
+                return 0;
+            }
         }
         finally
         {

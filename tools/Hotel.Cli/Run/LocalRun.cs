@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -8,7 +9,9 @@ namespace Hotel.Cli.Run;
 
 /// <summary>
 /// <c>./hotel run</c>: the whole suite on embedded defaults, until Ctrl+C or SIGTERM. Data stays in
-/// <c>.hotel/</c>; services stop with this process, even after <c>kill -9</c> (they watch its pid).
+/// <c>.hotel/</c>; services stop with this process, even after <c>kill -9</c> (they watch its pid). A service that
+/// exits is restarted (<see cref="RestartPolicy"/>); the run stops when one keeps crashing. <c>run.json</c> shows
+/// each service's current pid, state and restart count.
 /// </summary>
 public static class LocalRun
 {
@@ -26,7 +29,7 @@ public static class LocalRun
 
         var pgPort = int.TryParse(Environment.GetEnvironmentVariable("HOTEL_PG_PORT"), out var p) ? p : 5433;
         var options = new LocalStack.Options(data, pgPort, Durable: true, Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS"),
-            s => s.Port, EchoServiceOutput: true);
+            s => s.Port, EchoServiceOutput: true, RestartPolicy.FromEnvironment(), InstancesFromEnvironment());
         LocalStack stack;
         try { stack = await LocalStack.StartAsync(root, options, loggers, stop.Token); }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { return 130; }
@@ -34,7 +37,7 @@ public static class LocalRun
         await using (stack)
         {
             var info = new RunInfo(
-                stack.Services.ToDictionary(s => s.Name, s => stack.UrlOf(s, options.PortOf)),
+                stack.Children.ToDictionary(c => c.Name, c => $"http://127.0.0.1:{c.Port}"), // billing-2 … beside billing with HOTEL_INSTANCES
                 new KafkaInfo(stack.BootstrapServers, stack.EmbeddedKafka is not null),
                 new PostgresInfo(stack.Postgres.AdminConnectionString, stack.Services.ToDictionary(s => s.Name, s => stack.Postgres.ConnectionString(s.Database))),
                 Environment.ProcessId,
@@ -42,32 +45,47 @@ public static class LocalRun
                 stack.Services.FirstOrDefault(s => s.Name == "customer-care") is { } care
                     ? new AgentUiInfo(stack.UrlOf(care, options.PortOf), DevAgentAccounts)
                     : null);
-            await RunInfo.WriteAsync(data, info);
+            // run.json follows every restart; rewritten whole under a lock, never after the run deleted it.
+            var gate = new object();
+            var published = true;
+            void Publish()
+            {
+                lock (gate)
+                    if (published) RunInfo.Write(data, info with { Processes = ProcessesOf(stack) });
+            }
+            foreach (var child in stack.Children) child.Changed += Publish;
+            Publish();
             PrintTable(info, data);
             try
             {
-                await WaitAsync(stop.Token, stack.Children);
+                await Task.WhenAny(stack.ServiceGaveUp, Task.Delay(Timeout.Infinite, stop.Token)).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (stack.ServiceGaveUp.IsCompleted)
+                    AnsiConsole.MarkupLineInterpolated($"[red]{stack.ServiceGaveUp.Result.Name} keeps crashing; stopping the suite (see above).[/]");
             }
             finally
             {
                 log.LogInformation("Stopping…");
-                RunInfo.Delete(data);
+                lock (gate)
+                {
+                    published = false;
+                    RunInfo.Delete(data);
+                }
             }
         }
         log.LogInformation("Stopped. Data stays in {Data} (./hotel reset deletes it).", data);
-        return stack.Children.Any(c => c.FailedUnexpectedly) ? 1 : 0;
+        return stack.ServiceGaveUp.IsCompleted ? 1 : 0;
     }
 
-    private static async Task WaitAsync(CancellationToken stop, IReadOnlyList<ServiceProcess> children)
+    /// <summary><c>HOTEL_INSTANCES</c>: processes of each pure consumer (billing, notifications, customer care), 1 by default.</summary>
+    private static int InstancesFromEnvironment()
     {
-        var exited = Task.WhenAny(children.Select(c => c.Exited).DefaultIfEmpty(Task.Delay(Timeout.Infinite, CancellationToken.None)));
-        await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, stop)).ContinueWith(_ => { }, TaskScheduler.Default);
-        if (!stop.IsCancellationRequested)
-        {
-            var dead = children.First(c => c.Exited.IsCompleted);
-            AnsiConsole.MarkupLineInterpolated($"[red]{dead.Name} exited unexpectedly (code {dead.ExitCode}); stopping the suite. Its log: {dead.LogFile}[/]");
-        }
+        var value = Environment.GetEnvironmentVariable("HOTEL_INSTANCES");
+        if (string.IsNullOrEmpty(value)) return 1;
+        return int.TryParse(value, out var n) && n is >= 1 and <= 4 ? n : throw new CliException($"HOTEL_INSTANCES must be a number from 1 to 4 (got '{value}').");
     }
+
+    private static Dictionary<string, ProcessInfo> ProcessesOf(LocalStack stack) =>
+        stack.Children.ToDictionary(c => c.Name, c => new ProcessInfo(c.ProcessId, c.State, c.Restarts, c.LastExitCode, c.LogFile));
 
     /// <summary>Local-development sign-ins (hashed in customer care's appsettings.Development.json); never used outside Development.</summary>
     private static readonly DevAccount[] DevAgentAccounts =
@@ -103,15 +121,27 @@ public sealed record AgentUiInfo(string Url, IReadOnlyList<DevAccount> DevAccoun
 
 public sealed record DevAccount(string Email, string Password, string Role);
 
-/// <summary>What runs where: written to <c>.hotel/run.json</c> for scripts, the benchmark and the dlq tool.</summary>
-public sealed record RunInfo(Dictionary<string, string> Services, KafkaInfo Kafka, PostgresInfo Postgres, int Pid, InboxInfo? Inbox = null, AgentUiInfo? AgentUi = null)
-{
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+/// <summary>A service's current process: its pid, what the supervisor is doing with it, how often it was restarted in this run.</summary>
+public sealed record ProcessInfo(int Pid, ServiceState State, int Restarts, int? LastExitCode, string Log);
 
-    public static async Task WriteAsync(string data, RunInfo info)
+/// <summary>
+/// What runs where: written to <c>.hotel/run.json</c> for scripts, the benchmark and the dlq tool, and rewritten
+/// whenever a service's process changes (<see cref="Processes"/>).
+/// </summary>
+public sealed record RunInfo(Dictionary<string, string> Services, KafkaInfo Kafka, PostgresInfo Postgres, int Pid, InboxInfo? Inbox = null, AgentUiInfo? AgentUi = null,
+    Dictionary<string, ProcessInfo>? Processes = null)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>Written to a temporary file and moved over, so a reader never sees half of it.</summary>
+    public static void Write(string data, RunInfo info)
     {
         var path = Path.Combine(data, "run.json");
-        await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(info, Json));
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(info, Json));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 

@@ -10,26 +10,32 @@ namespace Hotel.Cli.Run;
 /// <summary>
 /// The suite on one machine: a private PostgreSQL cluster, Kafka (librdkafka's mock cluster in
 /// this process unless a real one is named), every present service as a child process, and the
-/// built-in CDC relay in this process. Used by <c>./hotel run</c> and <c>./hotel bench</c>.
+/// built-in CDC relay in this process. Used by <c>./hotel run</c> and <c>./hotel bench</c>. A service process
+/// that exits after start-up is started again under <see cref="Options.Restarts"/>; one that exits during
+/// start-up fails the start.
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
     private readonly ILoggerFactory _loggers;
-    private readonly List<ServiceProcess> _children = [];
+    private readonly List<SupervisedService> _children = [];
     private OutboxRelayService? _relay;
 
     public required EmbeddedPostgres Postgres { get; init; }
     public EmbeddedKafka? EmbeddedKafka { get; init; }
     public required string BootstrapServers { get; init; }
     public required IReadOnlyList<ServiceDefinition> Services { get; init; }
-    public IReadOnlyList<ServiceProcess> Children => _children;
+    public IReadOnlyList<SupervisedService> Children => _children;
+
+    /// <summary>Completes with the first service the restart policy gave up on.</summary>
+    public Task<SupervisedService> ServiceGaveUp { get; private set; } = new TaskCompletionSource<SupervisedService>().Task;
 
     /// <summary>The dev SMTP server notifications sends to (maildev, or aiosmtpd), when one was started.</summary>
     public DevInbox? Inbox { get; private set; }
 
     private LocalStack(ILoggerFactory loggers) => _loggers = loggers;
 
-    public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput);
+    public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput,
+        RestartPolicy Restarts, int Instances = 1);
 
     public static async Task<LocalStack> StartAsync(string root, Options options, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -53,11 +59,11 @@ public sealed class LocalStack : IAsyncDisposable
         try
         {
             if (services.Any(s => s.Name == "notifications")) stack.Inbox = await DevInbox.StartAsync(root, options.DataDirectory, log, ct);
-            foreach (var service in services)
+            void StartInstance(ServiceDefinition service, string name, int port)
             {
                 var env = new Dictionary<string, string>
                 {
-                    ["Urls"] = stack.UrlOf(service, options.PortOf), // beats a Urls key in the service's appsettings.json
+                    ["Urls"] = $"http://127.0.0.1:{port}", // beats a Urls key in the service's appsettings.json
                     ["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development",
                     [$"ConnectionStrings__{service.ConnectionStringName}"] = postgres.ConnectionString(service.Database),
                     ["Kafka__BootstrapServers"] = bootstrap,
@@ -73,11 +79,25 @@ public sealed class LocalStack : IAsyncDisposable
                     env["Smtp__Host"] = "127.0.0.1";
                     env["Smtp__Port"] = stack.Inbox.SmtpPort.ToString();
                 }
-                stack._children.Add(ServiceProcess.Start(service, options.PortOf(service), ServiceCatalog.AssemblyPath(root, service), env,
-                    Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput));
+                var assembly = ServiceCatalog.AssemblyPath(root, service);
+                var instance = service with { Name = name };
+                stack._children.Add(SupervisedService.Start(name, port,
+                    () => ServiceProcess.Start(instance, port, assembly, env, Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput),
+                    options.Restarts, log));
             }
+
+            foreach (var service in services) StartInstance(service, service.Name, options.PortOf(service));
             await Task.WhenAll(stack._children.Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
+            // More instances of each pure consumer only once the first has migrated its database: migrations do not run twice at once.
+            var first = stack._children.Count;
+            foreach (var service in services.Where(s => s.IsPureConsumer))
+                for (var i = 2; i <= options.Instances; i++)
+                    StartInstance(service, $"{service.Name}-{i}", service.InstancePort(i, options.PortOf(service)));
+            await Task.WhenAll(stack._children.Skip(first).Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
             await stack.StartRelayAsync(ct); // after the services have migrated their outbox tables
+            foreach (var child in stack._children) child.Supervise();
+            if (stack._children.Count > 0) stack.ServiceGaveUp = Task.WhenAny(stack._children.Select(c => c.GaveUp)).Unwrap();
+            log.LogInformation("A service that exits is started again ({Policy})", options.Restarts.Describe());
             return stack;
         }
         catch

@@ -5,7 +5,19 @@ public sealed record ServiceDefinition(
     string Name, string ProjectDirectory, string AssemblyName, int DefaultPort, string Database, string ConnectionStringName, bool HasOutbox)
 {
     /// <summary>Port from <c>HOTEL_&lt;NAME&gt;_PORT</c>, else the documented default.</summary>
-    public int Port => int.TryParse(Environment.GetEnvironmentVariable($"HOTEL_{Name.ToUpperInvariant().Replace('-', '_')}_PORT"), out var p) ? p : DefaultPort;
+    public int Port => int.TryParse(Environment.GetEnvironmentVariable($"HOTEL_{EnvironmentName}_PORT"), out var p) ? p : DefaultPort;
+
+    /// <summary>
+    /// Billing, notifications and customer care: they serve no guest-facing entry point, so <c>HOTEL_INSTANCES</c>
+    /// starts more of them (one consumer group each, the partitions shared). Booking, the API guests reach, runs once.
+    /// </summary>
+    public bool IsPureConsumer => Name != "booking";
+
+    /// <summary>Port of instance <paramref name="instance"/> (2, 3…): <c>HOTEL_&lt;NAME&gt;_&lt;N&gt;_PORT</c>, else the first instance's port + N - 1.</summary>
+    public int InstancePort(int instance, int firstPort) =>
+        int.TryParse(Environment.GetEnvironmentVariable($"HOTEL_{EnvironmentName}_{instance}_PORT"), out var p) ? p : firstPort + instance - 1;
+
+    private string EnvironmentName => Name.ToUpperInvariant().Replace('-', '_');
 }
 
 public static class ServiceCatalog

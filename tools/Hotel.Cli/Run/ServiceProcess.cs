@@ -12,7 +12,8 @@ public sealed class ServiceProcess
     private readonly StreamWriter _log;
     private readonly string _color;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _stopping;
+    private readonly Queue<string> _tail = new();
+    private bool _logClosed;
 
     public string Name { get; }
     public string LogFile { get; }
@@ -23,7 +24,11 @@ public sealed class ServiceProcess
 
     public Task Exited => _exited.Task;
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
-    public bool FailedUnexpectedly => Exited.IsCompleted && !_stopping;
+
+    /// <summary>The last lines it wrote, for the message when it keeps crashing.</summary>
+    public IReadOnlyList<string> Tail { get { lock (_log) return [.. _tail]; } }
+
+    private const int TailLines = 20;
 
     private readonly bool _echo;
 
@@ -64,7 +69,13 @@ public sealed class ServiceProcess
     private void Write(string? line)
     {
         if (line is null) return;
-        lock (_log) _log.WriteLine(line);
+        lock (_log)
+        {
+            if (_logClosed) return;
+            _log.WriteLine(line);
+            _tail.Enqueue(line);
+            if (_tail.Count > TailLines) _tail.Dequeue();
+        }
         if (_echo) Console.WriteLine(Console.IsOutputRedirected ? $"{Name,-13} {line}" : $"\e[{_color}m{Name,-13}\e[0m {line}");
     }
 
@@ -91,7 +102,6 @@ public sealed class ServiceProcess
     /// <summary>SIGTERM, then a kill if it has not stopped within <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
-        _stopping = true;
         if (!_process.HasExited)
         {
             Posix.Terminate(_process.Id);
@@ -99,7 +109,21 @@ public sealed class ServiceProcess
             try { await _process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         }
-        await _log.DisposeAsync();
+        await CloseAsync();
+    }
+
+    /// <summary>Once it has exited: waits for the rest of its output, then closes the log file.</summary>
+    public async Task CloseAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5)); // a grandchild may hold the pipes open
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { }
+        lock (_log)
+        {
+            if (_logClosed) return;
+            _logClosed = true;
+            _log.Dispose();
+        }
     }
 }
 
