@@ -18,7 +18,6 @@ public sealed class TransientFailureTests(InfraFixture infra)
     public async Task A_database_that_refuses_connections_for_a_while_dead_letters_nothing_and_every_event_is_applied_once_in_order_when_it_is_back()
     {
         await using var bed = await ConsumingTestBed.CreateAsync(infra, partitions: 2);
-        var database = new NpgsqlConnectionStringBuilder(bed.ConnectionString).Database!;
         var failures = new ConcurrentQueue<long>();
         using var meters = TransientFailuresOf(bed.Topic, failures);
 
@@ -27,16 +26,11 @@ public sealed class TransientFailureTests(InfraFixture infra)
         await bed.WaitAppliedAsync("room-o", 1);
 
         // What a PostgreSQL restart does to its clients: their sessions end (57P01) and new ones are refused.
-        await RefuseConnectionsAsync(database, refuse: true);
-        try
+        await using (var outage = await DatabaseOutage.BeginAsync(infra, bed.ConnectionString))
         {
             bed.ProduceBookedMany(Enumerable.Range(2, 10).Select(nights => ("room-o", nights)));
             // More failed runs than the 3 attempts after which a deterministic failure is dead-lettered.
             await Eventually.WaitAsync(() => Task.FromResult(failures.Sum()), n => n >= 5, TimeSpan.FromSeconds(60), "five transient failures");
-        }
-        finally
-        {
-            await RefuseConnectionsAsync(database, refuse: false);
         }
 
         await Eventually.WaitAsync(() => bed.AppliedAsync("room-o"), n => n >= 11, TimeSpan.FromSeconds(60), "all 11 events applied");
@@ -157,20 +151,6 @@ public sealed class TransientFailureTests(InfraFixture infra)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task RefuseConnectionsAsync(string database, bool refuse)
-    {
-        await using var admin = new NpgsqlConnection(infra.Postgres.AdminConnectionString);
-        await admin.OpenAsync();
-        await using (var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {(refuse ? "false" : "true")}", admin))
-            await alter.ExecuteNonQueryAsync();
-        if (!refuse) return;
-        await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", admin)
-        {
-            Parameters = { new() { Value = database } },
-        };
-        await terminate.ExecuteNonQueryAsync();
     }
 
     private static MeterListener TransientFailuresOf(string topic, ConcurrentQueue<long> into)

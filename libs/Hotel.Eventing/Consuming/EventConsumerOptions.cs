@@ -45,9 +45,9 @@ public sealed record EventConsumerOptions
     /// <summary>How often the consumer-lag gauge is refreshed (default 1 s).</summary>
     public TimeSpan LagInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The wait after failed attempt <paramref name="attempt"/>: RetryBaseDelay doubled per attempt, at most 30 s.</summary>
+    /// <summary>The wait after failed attempt <paramref name="attempt"/>: RetryBaseDelay doubled per attempt, at most RetryMaxDelay.</summary>
     public TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), 30_000));
+        TimeSpan.FromMilliseconds(Math.Min(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)), RetryMaxDelay.TotalMilliseconds));
 
     /// <summary>
     /// How many partition numbers are applied at once (default 4). Each takes a database connection; handlers wait on
@@ -56,10 +56,10 @@ public sealed record EventConsumerOptions
     public int MaxConcurrentPartitions { get; set; } = 4;
 
     /// <summary>
-    /// The longest wait between attempts while a transient failure (database restart, connection lost, deadlock) lasts
-    /// (default 30 s); the wait starts at RetryBaseDelay and doubles. These attempts have no limit.
+    /// The longest wait between attempts (default 30 s), also while a transient failure (database restart, connection
+    /// lost, deadlock) lasts: those attempts have no limit.
     /// </summary>
-    public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long one poll blocks when there is nothing to read (default 500 ms; a message ends it at once).</summary>
     public TimeSpan PollTimeout { get; set; } = TimeSpan.FromMilliseconds(500);

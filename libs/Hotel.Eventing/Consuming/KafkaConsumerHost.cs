@@ -212,9 +212,8 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         }
     }
 
-    private TimeSpan TransientBackoff(int failures) =>
-        TimeSpan.FromMilliseconds(Math.Min(_options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)),
-            _options.TransientRetryMaxDelay.TotalMilliseconds) * (0.8 + Random.Shared.NextDouble() * 0.4));
+    /// <summary>The options' backoff with ±20 % jitter, so partitions (and instances) do not retry in step.</summary>
+    private TimeSpan TransientBackoff(int failures) => _options.Backoff(failures) * (0.8 + Random.Shared.NextDouble() * 0.4);
 
     private void ResumeDue(IConsumer<string?, string?> consumer)
     {
