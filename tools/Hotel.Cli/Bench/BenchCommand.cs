@@ -98,7 +98,7 @@ public static class BenchCommand
                     var recovery = await Step($"Recovery: {settings.Rate:N0} bookings/s for {settings.Seconds} s, PostgreSQL restarted (immediate) a third of the way in",
                         () => RecoveryPhase.MeasureAsync(stack, runner, suiteEffects, settings.Rate, settings.Seconds));
                     recoverySeconds = recovery.RecoverySeconds;
-                    AnsiConsole.MarkupLineInterpolated($"  recovery: {recovery.RecoverySeconds:N1} s from the end of the restart to every consumer's lag at 0 ({recovery.Load.Failed} requests failed meanwhile)");
+                    AnsiConsole.MarkupLineInterpolated($"  recovery: {recovery.RecoverySeconds:N1} s from the end of the restart to every consumer's lag at 0 ({recovery.Load.Placed} bookings placed, {recovery.Load.Failed} answered 5xx or not at all)");
                 }
                 await listening.CancelAsync();
                 await listener;

@@ -13,12 +13,12 @@ public static class RecoveryPhase
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
 
-    public sealed record Result(double RecoverySeconds, RunFigures Load);
+    public sealed record Result(double RecoverySeconds, LoadResult Load);
 
     public static async Task<Result> MeasureAsync(LocalStack stack, BenchRunner runner, SuiteEffects effects, double rate, int seconds)
     {
         var groups = (await effects.ConsumersAsync()).Select(s => s.Name).ToList(); // each service's group is named after it
-        var load = runner.OpenLoopAsync(rate, seconds);
+        var load = runner.OfferAsync(rate, seconds);
         await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0)); // under load before the restart
         await stack.Postgres.RestartImmediatelyAsync();
         var sinceRestart = Stopwatch.StartNew();
@@ -35,7 +35,7 @@ public static class RecoveryPhase
             await Task.Delay(100);
         }
         var recovery = sinceRestart.Elapsed.TotalSeconds;
-        return new Result(recovery, (await load).Figures);
+        return new Result(recovery, await load);
     }
 
     /// <summary>The WAL position right after the restart; retried while the server is still finishing its recovery.</summary>
