@@ -115,6 +115,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await RunAsync(_binDir, "pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], CancellationToken.None);
     }
 
+    /// <summary>
+    /// <c>pg_ctl restart -m immediate</c>: the server is killed as by a crash (no checkpoint, every session cut) and
+    /// started again with the same options, recovering from the WAL; returns once it accepts connections.
+    /// </summary>
+    public async Task RestartImmediatelyAsync(CancellationToken ct = default)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync(_binDir, "pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-m", "immediate", "-w", "-t", "60", "restart"], ct);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stopOnDispose) await StopAsync();

@@ -57,6 +57,13 @@ public sealed class SuiteRun : IAsyncDisposable
     public async Task<RunInfoFile> ReadInfoAsync() =>
         JsonSerializer.Deserialize<RunInfoFile>(await File.ReadAllTextAsync(Path.Combine(_data, "run.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
 
+    /// <summary><c>pg_ctl restart -m immediate</c> of the run's cluster (as a crash would end it); returns once it accepts connections again.</summary>
+    public async Task RestartPostgresImmediatelyAsync()
+    {
+        var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(_data, "pg"), _pgPort, stopOnDispose: false); // the running cluster
+        await postgres.RestartImmediatelyAsync();
+    }
+
     /// <summary>SIGTERM of <c>hotel run</c>, as Ctrl+C: it stops its services and exits.</summary>
     public Task TerminateAsync() => _process!.TerminateAsync(Deadline);
 

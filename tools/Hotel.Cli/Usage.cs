@@ -23,7 +23,8 @@ public static class Usage
           bench --bookings N [--concurrency C]
                               closed loop instead: N bookings from C clients that wait for each answer
                 bench options: --drain-seconds S (wait for effects after a window, default max(120, 2×S)),
-                --idle-seconds S (30), --warmup N (20), --backlog N (relay backlog, 20000), --baseline-seconds S (5);
+                --idle-seconds S (30), --warmup N (20), --backlog N (relay backlog, 20000), --baseline-seconds S (5),
+                --recovery (also: one immediate PostgreSQL restart under the load, and the time until every lag is 0);
                 figures and PNG plots go to .hotel/bench-results.json and .hotel/bench-*.png
           bench-peer [--rates 250,500,…] [--step-seconds 15] [--peer-tuned]
                               the minimal flow, ours beside Wolverine at the same offered rates (--help for all options)
@@ -31,7 +32,7 @@ public static class Usage
           dlq replay <service> <id>...
                               produce chosen dead letters again to their source topic
           relay --database <connection string>... [--bootstrap-servers host:port]
-                              run the CDC relay alone (as `run` hosts it)
+                              run the CDC relay alone (as `run` starts it, as a child process)
           slots [list] [--postgres <connection string>]
                               replication slots of the cluster (that of `./hotel run`, else 127.0.0.1:HOTEL_PG_PORT):
                               database, reader, WAL each retains, wal_status

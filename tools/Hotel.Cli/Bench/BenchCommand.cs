@@ -68,7 +68,8 @@ public static class BenchCommand
                 var listener = Task.Run(() => KafkaReaders.Listen(eventsReader, arrivals, listening.Token));
 
                 var cpu = new SuiteCpu(stack);
-                var runner = new BenchRunner(new LoadGenerator(http, paymentMethodIds), slots, cpu, new SuiteEffects(stack), arrivals, TimeSpan.FromSeconds(settings.DrainSeconds));
+                var suiteEffects = new SuiteEffects(stack);
+                var runner = new BenchRunner(new LoadGenerator(http, paymentMethodIds), slots, cpu, suiteEffects, arrivals, TimeSpan.FromSeconds(settings.DrainSeconds));
                 await Step($"Warm-up: {settings.WarmupBookings} bookings and their effects", async () => { await runner.WarmUpAsync(settings.WarmupBookings); return 0; });
                 var (idlePercent, idleByProcess) = await Step($"Idle: CPU of the whole suite over {settings.IdleSeconds} s", () => IdleCpuAsync(cpu, settings.IdleSeconds));
                 AnsiConsole.MarkupLineInterpolated($"  idle suite: {idlePercent:N1} % of one core");
@@ -90,6 +91,14 @@ public static class BenchCommand
                         runs = [await Step($"Pipeline: {settings.Rate:N0} bookings/s offered open-loop for {settings.Seconds} s", () => runner.OpenLoopAsync(settings.Rate, settings.Seconds))];
                         BenchReport.PrintLine("run", runs[0].Figures);
                         break;
+                }
+                double? recoverySeconds = null;
+                if (settings.Recovery)
+                {
+                    var recovery = await Step($"Recovery: {settings.Rate:N0} bookings/s for {settings.Seconds} s, PostgreSQL restarted (immediate) a third of the way in",
+                        () => RecoveryPhase.MeasureAsync(stack, runner, suiteEffects, settings.Rate, settings.Seconds));
+                    recoverySeconds = recovery.RecoverySeconds;
+                    AnsiConsole.MarkupLineInterpolated($"  recovery: {recovery.RecoverySeconds:N1} s from the end of the restart to every consumer's lag at 0 ({recovery.Load.Placed} bookings placed, {recovery.Load.Failed} answered 5xx or not at all)");
                 }
                 await listening.CancelAsync();
                 await listener;
@@ -113,7 +122,7 @@ public static class BenchCommand
                     EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.BookingEvents)),
                     EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ConfirmationMail)),
                     EffectLatency.Of(effects.FirstOrDefault(e => e.Effect == EffectSampling.ReceiptMail)),
-                    baselines, reference.Figures, runs.Select(r => r.Figures).ToList(), plots.Select(Path.GetFileName).ToList()!, Peer: await LatestPeerFiguresAsync(dataDirectory));
+                    baselines, reference.Figures, runs.Select(r => r.Figures).ToList(), plots.Select(Path.GetFileName).ToList()!, Peer: await LatestPeerFiguresAsync(dataDirectory), RecoverySeconds: recoverySeconds);
                 var resultsFile = Path.Combine(dataDirectory, "bench-results.json");
                 await File.WriteAllTextAsync(resultsFile, results.ToJson());
                 AnsiConsole.MarkupLineInterpolated($"Figures also in {resultsFile}; plots: {string.Join(", ", plots.Select(Path.GetFileName))}");

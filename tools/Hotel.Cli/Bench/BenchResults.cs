@@ -8,6 +8,8 @@ namespace Hotel.Cli.Bench;
 /// <c>--bookings</c> run, or under <c>--find-max</c> the step at the sustained rate (the lowest step when none was
 /// sustained). <see cref="Peer"/> holds the figures of the last <c>./hotel bench-peer</c> (the minimal flow, ours beside
 /// Wolverine, measured by the bench-only project in a run of its own), null when it has not been run.
+/// <see cref="RecoverySeconds"/>: with <c>--recovery</c>, from the end of an immediate PostgreSQL restart under the
+/// offered load to every consumer's lag back at 0 (<see cref="RecoveryPhase"/>); null without it.
 /// </summary>
 public sealed record BenchResults(
     DateTime MeasuredAt,
@@ -26,7 +28,8 @@ public sealed record BenchResults(
     RunFigures Reference,
     List<RunFigures> Runs,
     List<string> Plots,
-    JsonElement? Peer)
+    JsonElement? Peer,
+    double? RecoverySeconds = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -26,6 +26,13 @@ public sealed class BenchRunner(
         return await MeasureAsync("open loop", perSecond, () => load.OpenLoopAsync(planned, perSecond));
     }
 
+    /// <summary>The open-loop load alone, reading nothing from the databases (the recovery phase restarts PostgreSQL meanwhile).</summary>
+    public async Task<LoadResult> OfferAsync(double perSecond, int seconds)
+    {
+        var planned = await slots.TakeAsync(Math.Max(1, (int)Math.Round(perSecond * seconds)));
+        return await load.OpenLoopAsync(planned, perSecond);
+    }
+
     public async Task<RunMeasurement> ClosedLoopAsync(int bookings, int concurrency)
     {
         var planned = await slots.TakeAsync(bookings);

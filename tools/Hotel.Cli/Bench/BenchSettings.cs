@@ -16,16 +16,18 @@ public sealed record BenchSettings(
     int IdleSeconds,
     int WarmupBookings,
     int Backlog,
-    int BaselineSeconds)
+    int BaselineSeconds,
+    bool Recovery)
 {
     public const string Usage =
         "bench [--rate R] [--seconds S] | --find-max [--seconds S] [--max-rate R] | --bookings N [--concurrency C]  " +
-        "[--drain-seconds S] [--idle-seconds S] [--warmup N] [--backlog N] [--baseline-seconds S]";
+        "[--drain-seconds S] [--idle-seconds S] [--warmup N] [--backlog N] [--baseline-seconds S] [--recovery]";
 
     public static BenchSettings Parse(string[] args)
     {
         LoadMode? mode = null;
         double? rate = null, maxRate = null;
+        var recovery = false;
         int? seconds = null, bookings = null, concurrency = null, drain = null, idle = null, warmup = null, backlog = null, baseline = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -51,6 +53,7 @@ public sealed record BenchSettings(
                 case "--warmup": warmup = Whole(); break;
                 case "--backlog": backlog = Whole(); break;
                 case "--baseline-seconds": baseline = Whole(); break;
+                case "--recovery": recovery = true; break;
                 default: throw new CliException($"unknown option '{option}'. Usage: {Usage}");
             }
         }
@@ -59,6 +62,6 @@ public sealed record BenchSettings(
         // A find-max step is long enough to tell a backlog that keeps growing from a burst.
         var length = seconds ?? (chosen == LoadMode.FindMax ? 60 : 30);
         return new BenchSettings(chosen, rate ?? 50, length, bookings ?? 2000, concurrency ?? 16, maxRate ?? 3000,
-            drain ?? Math.Max(120, 2 * length), idle ?? 30, warmup ?? 300, backlog ?? 20000, baseline ?? 5);
+            drain ?? Math.Max(120, 2 * length), idle ?? 30, warmup ?? 300, backlog ?? 20000, baseline ?? 5, recovery);
     }
 }

@@ -6,12 +6,12 @@ namespace Hotel.Cli.Bench;
 /// <summary>
 /// Snapshots of the CPU time of everything the bench's stack runs, by what it is: each service process, the
 /// PostgreSQL backends by database (pid → database from <c>pg_stat_activity</c>), the postmaster with its
-/// background processes and the backends that exited ("postgres (other)"), this CLI process (relay, embedded
+/// background processes and the backends that exited ("postgres (other)"), the relay process, this CLI process (embedded
 /// broker, bench client) and the dev inbox server.
 /// </summary>
 public sealed class SuiteCpu(LocalStack stack)
 {
-    public const string Cli = "hotel CLI (relay, broker, bench client)";
+    public const string Cli = "hotel CLI (broker, bench client)";
     public const string PostgresOther = "postgres (other)";
 
     public async Task<ProcessCpu.Snapshot> TakeAsync()

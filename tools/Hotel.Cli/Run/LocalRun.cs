@@ -37,7 +37,7 @@ public static class LocalRun
         await using (stack)
         {
             var info = new RunInfo(
-                stack.Children.ToDictionary(c => c.Name, c => $"http://127.0.0.1:{c.Port}"), // billing-2 … beside billing with HOTEL_INSTANCES
+                stack.ServiceInstances.ToDictionary(c => c.Name, c => $"http://127.0.0.1:{c.Port}"), // billing-2 … beside billing with HOTEL_INSTANCES
                 new KafkaInfo(stack.BootstrapServers, stack.EmbeddedKafka is not null),
                 new PostgresInfo(stack.Postgres.AdminConnectionString, stack.Services.ToDictionary(s => s.Name, s => stack.Postgres.ConnectionString(s.Database))),
                 Environment.ProcessId,

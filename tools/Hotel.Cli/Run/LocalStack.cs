@@ -1,8 +1,5 @@
-using Hotel.Cdc;
 using Hotel.Eventing;
-using Hotel.Eventing.Kafka;
 using Hotel.LocalInfra;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Hotel.Cli.Run;
@@ -10,21 +7,28 @@ namespace Hotel.Cli.Run;
 /// <summary>
 /// The suite on one machine: a private PostgreSQL cluster, Kafka (librdkafka's mock cluster in
 /// this process unless a real one is named), every present service as a child process, and the
-/// built-in CDC relay in this process. Used by <c>./hotel run</c> and <c>./hotel bench</c>. A service process
-/// that exits after start-up is started again under <see cref="Options.Restarts"/>; one that exits during
-/// start-up fails the start.
+/// built-in CDC relay as one more (<c>hotel relay</c>, named <see cref="RelayName"/>), so each can be killed alone.
+/// Used by <c>./hotel run</c> and <c>./hotel bench</c>. A child process that exits after start-up is started again
+/// under <see cref="Options.Restarts"/>; one that exits during start-up fails the start.
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
+    public const string RelayName = "relay";
+
     private readonly ILoggerFactory _loggers;
+    private readonly Options _options;
     private readonly List<SupervisedService> _children = [];
-    private OutboxRelayService? _relay;
+    private SupervisedService? _relay;
 
     public required EmbeddedPostgres Postgres { get; init; }
     public EmbeddedKafka? EmbeddedKafka { get; init; }
     public required string BootstrapServers { get; init; }
     public required IReadOnlyList<ServiceDefinition> Services { get; init; }
-    public IReadOnlyList<SupervisedService> Children => _children;
+    /// <summary>Every supervised child process: the services' instances and the relay.</summary>
+    public IReadOnlyList<SupervisedService> Children { get { lock (_children) return [.. _children]; } }
+
+    /// <summary>The services' instances, without the relay: what serves HTTP.</summary>
+    public IEnumerable<SupervisedService> ServiceInstances => Children.Where(c => c != _relay);
 
     /// <summary>Completes with the first service the restart policy gave up on.</summary>
     public Task<SupervisedService> ServiceGaveUp { get; private set; } = new TaskCompletionSource<SupervisedService>().Task;
@@ -32,7 +36,11 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The dev SMTP server notifications sends to (maildev, or aiosmtpd), when one was started.</summary>
     public DevInbox? Inbox { get; private set; }
 
-    private LocalStack(ILoggerFactory loggers) => _loggers = loggers;
+    private LocalStack(ILoggerFactory loggers, Options options)
+    {
+        _loggers = loggers;
+        _options = options;
+    }
 
     public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput,
         RestartPolicy Restarts, int Instances = 1);
@@ -55,7 +63,7 @@ public sealed class LocalStack : IAsyncDisposable
         var bootstrap = options.ExternalKafka ?? embedded!.BootstrapServers;
         log.LogInformation("Kafka at {Bootstrap} ({Kind})", bootstrap, embedded is null ? "external" : "embedded mock cluster, in memory");
 
-        var stack = new LocalStack(loggers) { Postgres = postgres, EmbeddedKafka = embedded, BootstrapServers = bootstrap, Services = services };
+        var stack = new LocalStack(loggers, options) { Postgres = postgres, EmbeddedKafka = embedded, BootstrapServers = bootstrap, Services = services };
         try
         {
             if (services.Any(s => s.Name == "notifications")) stack.Inbox = await DevInbox.StartAsync(root, options.DataDirectory, log, ct);
@@ -81,22 +89,22 @@ public sealed class LocalStack : IAsyncDisposable
                 }
                 var assembly = ServiceCatalog.AssemblyPath(root, service);
                 var instance = service with { Name = name };
-                stack._children.Add(SupervisedService.Start(name, port,
+                stack.Add(SupervisedService.Start(name, port,
                     () => ServiceProcess.Start(instance, port, assembly, env, Path.Combine(options.DataDirectory, "logs"), options.EchoServiceOutput),
                     options.Restarts, log));
             }
 
             foreach (var service in services) StartInstance(service, service.Name, options.PortOf(service));
-            await Task.WhenAll(stack._children.Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
+            await Task.WhenAll(stack.Children.Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
             // More instances of each pure consumer only once the first has migrated its database: migrations do not run twice at once.
-            var first = stack._children.Count;
+            var first = stack.Children.Count;
             foreach (var service in services.Where(s => s.IsPureConsumer))
                 for (var i = 2; i <= options.Instances; i++)
                     StartInstance(service, $"{service.Name}-{i}", service.InstancePort(i, options.PortOf(service)));
-            await Task.WhenAll(stack._children.Skip(first).Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
+            await Task.WhenAll(stack.Children.Skip(first).Select(c => c.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), ct)));
+            foreach (var child in stack.Children) child.Supervise();
             await stack.StartRelayAsync(ct); // after the services have migrated their outbox tables
-            foreach (var child in stack._children) child.Supervise();
-            if (stack._children.Count > 0) stack.ServiceGaveUp = Task.WhenAny(stack._children.Select(c => c.GaveUp)).Unwrap();
+            stack.WatchForGivingUp();
             log.LogInformation("A service that exits is started again ({Policy})", options.Restarts.Describe());
             return stack;
         }
@@ -112,40 +120,57 @@ public sealed class LocalStack : IAsyncDisposable
     public IEnumerable<string> OutboxConnectionStrings =>
         Services.Where(s => s.HasOutbox).Select(s => Postgres.ConnectionString(s.Database));
 
+    /// <summary>
+    /// Starts the relay as a supervised child process (<c>hotel relay</c> with the outbox databases; <c>Relay__*</c> settings
+    /// reach it through the inherited environment) and waits until it runs.
+    /// </summary>
     public async Task StartRelayAsync(CancellationToken ct)
     {
         if (_relay is not null) return;
-        var options = RelayOptionsFromEnvironment();
-        if (!options.Enabled)
+        if (!RelayCommand.OptionsFromEnvironment().Enabled)
         {
             // e.g. against a real Kafka cluster whose Debezium Connect captures the outboxes
             _loggers.CreateLogger("hotel").LogWarning("Relay__Enabled=false: the built-in relay is not started; outbox events reach Kafka only if Debezium captures them");
             return;
         }
-        _relay = new OutboxRelayService(OutboxConnectionStrings.ToList(), new KafkaOptions { BootstrapServers = BootstrapServers }, options, _loggers);
-        await _relay.StartAsync(ct);
-    }
-
-    /// <summary><c>Relay__RetentionDays</c> and the other <see cref="OutboxRelayOptions"/> from the environment.</summary>
-    private static OutboxRelayOptions RelayOptionsFromEnvironment()
-    {
-        var options = new OutboxRelayOptions();
-        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(OutboxRelayOptions.Section).Bind(options);
-        return options;
+        var arguments = new List<string> { "relay", "--bootstrap-servers", BootstrapServers };
+        foreach (var database in OutboxConnectionStrings) arguments.AddRange(["--database", database]);
+        var env = new Dictionary<string, string> { ["HOTEL_PARENT_PID"] = Environment.ProcessId.ToString() };
+        var cli = typeof(LocalStack).Assembly.Location; // hotel.dll, run by dotnet as the services are
+        var relay = SupervisedService.Start(RelayName, 0,
+            () => ServiceProcess.StartCommand(RelayName, cli, arguments, env, Path.Combine(_options.DataDirectory, "logs"), _options.EchoServiceOutput, RelayCommand.ReadyLine),
+            _options.Restarts, _loggers.CreateLogger("hotel"));
+        _relay = relay;
+        Add(relay);
+        await relay.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), ct);
+        relay.Supervise();
+        WatchForGivingUp();
     }
 
     public async Task StopRelayAsync()
     {
-        if (_relay is null) return;
-        await _relay.StopAsync(CancellationToken.None);
-        _relay.Dispose();
+        if (_relay is not { } relay) return;
         _relay = null;
+        await relay.StopAsync(TimeSpan.FromSeconds(15));
+        lock (_children) _children.Remove(relay);
+        WatchForGivingUp();
+    }
+
+    private void Add(SupervisedService child)
+    {
+        lock (_children) _children.Add(child);
+    }
+
+    private void WatchForGivingUp()
+    {
+        var children = Children;
+        if (children.Count > 0) ServiceGaveUp = Task.WhenAny(children.Select(c => c.GaveUp)).Unwrap();
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopRelayAsync();
-        await Task.WhenAll(_children.Select(c => c.StopAsync(TimeSpan.FromSeconds(15))));
+        await Task.WhenAll(Children.Select(c => c.StopAsync(TimeSpan.FromSeconds(15))));
         if (Inbox is not null) await Inbox.DisposeAsync();
         EmbeddedKafka?.Dispose();
         await Postgres.DisposeAsync();

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Hotel.Cli.Run;
 
-/// <summary>A service running as a child process, its output prefixed on the console and kept in a log file.</summary>
+/// <summary>
+/// A service (or the CLI's own relay command) running as a child process, its output prefixed on the console and kept
+/// in a log file. Ready when its <c>/health/ready</c> answers, or, for a process without HTTP, when it writes its ready line.
+/// </summary>
 public sealed class ServiceProcess
 {
     private static readonly string[] Colors = ["36", "32", "33", "35", "34"]; // ANSI: cyan, green, yellow, magenta, blue
@@ -12,6 +15,8 @@ public sealed class ServiceProcess
     private readonly StreamWriter _log;
     private readonly string _color;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _wroteReadyLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string? _readyLine;
     private readonly Queue<string> _tail = new();
     private bool _logClosed;
 
@@ -32,9 +37,10 @@ public sealed class ServiceProcess
 
     private readonly bool _echo;
 
-    private ServiceProcess(string name, int port, Process process, string logFile, bool echo)
+    private ServiceProcess(string name, int port, Process process, string logFile, bool echo, string? readyLine)
     {
         _echo = echo;
+        _readyLine = readyLine;
         Name = name;
         Port = port;
         _process = process;
@@ -43,7 +49,16 @@ public sealed class ServiceProcess
         _color = Colors[Interlocked.Increment(ref _next) % Colors.Length];
     }
 
-    public static ServiceProcess Start(ServiceDefinition service, int port, string assembly, IDictionary<string, string> env, string logDirectory, bool echo)
+    public static ServiceProcess Start(ServiceDefinition service, int port, string assembly, IDictionary<string, string> env, string logDirectory, bool echo) =>
+        Start(service.Name, port, assembly, [], env, logDirectory, echo, readyLine: null);
+
+    /// <summary>A process with no HTTP endpoint (the relay): ready once a line of its output contains <paramref name="readyLine"/>.</summary>
+    public static ServiceProcess StartCommand(string name, string assembly, IReadOnlyList<string> arguments, IDictionary<string, string> env, string logDirectory, bool echo,
+        string readyLine) =>
+        Start(name, 0, assembly, arguments, env, logDirectory, echo, readyLine);
+
+    private static ServiceProcess Start(string name, int port, string assembly, IReadOnlyList<string> arguments, IDictionary<string, string> env, string logDirectory, bool echo,
+        string? readyLine)
     {
         Directory.CreateDirectory(logDirectory);
         var psi = new ProcessStartInfo("dotnet")
@@ -54,13 +69,14 @@ public sealed class ServiceProcess
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(assembly);
+        foreach (var argument in arguments) psi.ArgumentList.Add(argument);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var child = new ServiceProcess(service.Name, port, process, Path.Combine(logDirectory, service.Name + ".log"), echo);
+        var child = new ServiceProcess(name, port, process, Path.Combine(logDirectory, name + ".log"), echo, readyLine);
         process.OutputDataReceived += (_, e) => child.Write(e.Data);
         process.ErrorDataReceived += (_, e) => child.Write(e.Data);
         process.Exited += (_, _) => child._exited.TrySetResult();
-        if (!process.Start()) throw new CliException($"could not start {service.Name}.");
+        if (!process.Start()) throw new CliException($"could not start {name}.");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -76,11 +92,20 @@ public sealed class ServiceProcess
             _tail.Enqueue(line);
             if (_tail.Count > TailLines) _tail.Dequeue();
         }
+        if (_readyLine is not null && line.Contains(_readyLine, StringComparison.Ordinal)) _wroteReadyLine.TrySetResult();
         if (_echo) Console.WriteLine(Console.IsOutputRedirected ? $"{Name,-13} {line}" : $"\e[{_color}m{Name,-13}\e[0m {line}");
     }
 
     public async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
+        if (_readyLine is not null)
+        {
+            await Task.WhenAny(_wroteReadyLine.Task, Exited, Task.Delay(timeout, ct));
+            ct.ThrowIfCancellationRequested();
+            if (_wroteReadyLine.Task.IsCompleted) return;
+            if (Exited.IsCompleted) throw new CliException($"{Name} exited during start-up (code {ExitCode}); see {LogFile}.");
+            throw new CliException($"{Name} was not ready after {timeout.TotalSeconds} s; see {LogFile}.");
+        }
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;
         while (true)
