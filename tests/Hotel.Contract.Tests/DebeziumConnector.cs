@@ -44,7 +44,8 @@ public sealed class DebeziumConnector
     public string IdColumn => RouterSetting("table.field.event.id", "id");
     public string KeyColumn => RouterSetting("table.field.event.key", "aggregateid");
     public string PayloadColumn => RouterSetting("table.field.event.payload", "payload");
-    public string TimestampColumn => RouterSetting("table.field.event.timestamp", "timestamp");
+    /// <summary>The column the router reads the Kafka record timestamp from; null (Debezium's default) uses when it processed the change.</summary>
+    public string? TimestampColumn => Config.GetValueOrDefault(Router + "table.field.event.timestamp");
     public string RouteByColumn => RouterSetting("route.by.field", "aggregatetype");
     public bool ExpandsJsonPayload => bool.Parse(RouterSetting("table.expand.json.payload", "false"));
 
@@ -58,7 +59,7 @@ public sealed class DebeziumConnector
 
     /// <summary>Every outbox column the connector refers to.</summary>
     public IEnumerable<string> ReferencedColumns =>
-        new[] { IdColumn, KeyColumn, PayloadColumn, TimestampColumn, RouteByColumn }.Concat(HeaderPlacements.Select(h => h.Column));
+        new[] { IdColumn, KeyColumn, PayloadColumn, TimestampColumn, RouteByColumn }.OfType<string>().Concat(HeaderPlacements.Select(h => h.Column));
 
     public string TopicFor(string routedByValue)
     {
