@@ -33,7 +33,7 @@ public sealed class OutboxPruningTests(InfraFixture infra)
     [Fact]
     public void With_the_relay_on_the_service_registers_no_pruner_the_relay_prunes()
     {
-        using var host = BuildHost("Host=127.0.0.1;Database=unused;Username=postgres", []);
+        using var host = BuildHost("Host=127.0.0.1;Database=unused;Username=postgres", new());
         Assert.Empty(host.Services.GetServices<IHostedService>().OfType<OutboxPruner<RelayOutboxDbContext>>());
     }
 

@@ -13,7 +13,7 @@ public sealed record StackTarget(IReadOnlyDictionary<string, string> Databases, 
     public const string Options = "[--postgres <connection string>] [--bootstrap-servers host:port]";
 
     /// <summary>Takes the two options out of <paramref name="args"/>; the rest is returned for the command.</summary>
-    public static (StackTarget Target, string[] Rest) From(string[] args)
+    public static (StackTarget Target, string[] Remaining) From(string[] args)
     {
         string? postgres = Environment.GetEnvironmentVariable("HOTEL_POSTGRES"), bootstrap = Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS");
         var rest = new List<string>();
