@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Hotel.Eventing.DeadLetters;
 using Npgsql;
 using Spectre.Console;
@@ -15,13 +16,20 @@ public static class DlqCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var (target, rest) = StackTarget.From(args);
-        return rest switch
+        try
         {
-            ["list"] => await ListAsync(target, includeReplayed: false),
-            ["list", "--all"] => await ListAsync(target, includeReplayed: true),
-            ["replay", var service, .. var ids] when ids.Length > 0 => await ReplayAsync(target, service, ids),
-            _ => throw new CliException($"usage: dlq list [--all] {StackTarget.Options} | dlq replay <service> <id>... {StackTarget.Options}"),
-        };
+            return rest switch
+            {
+                ["list"] => await ListAsync(target, includeReplayed: false),
+                ["list", "--all"] => await ListAsync(target, includeReplayed: true),
+                ["replay", var service, .. var ids] when ids.Length > 0 => await ReplayAsync(target, service, ids),
+                _ => throw new CliException($"usage: dlq list [--all] {StackTarget.Options} | dlq replay <service> <id>... {StackTarget.Options}"),
+            };
+        }
+        catch (Exception e) when (e is NpgsqlException { InnerException: SocketException or TimeoutException } or SocketException or TimeoutException)
+        {
+            throw new CliException($"cannot reach PostgreSQL ({e.Message}); start ./hotel run or give --postgres <connection string> (or HOTEL_POSTGRES).");
+        }
     }
 
     private static async Task<int> ListAsync(StackTarget target, bool includeReplayed)
