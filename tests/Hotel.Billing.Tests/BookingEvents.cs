@@ -36,6 +36,7 @@ public sealed class BookingEvents(string bootstrapServers, string topic) : IDisp
     private readonly IProducer<string, string> _producer = new ProducerBuilder<string, string>(new ProducerConfig
     {
         BootstrapServers = bootstrapServers,
+        Partitioner = Partitioner.Murmur2Random, // as the relay and Kafka Connect partition
         EnableIdempotence = true,
         Acks = Acks.All,
     }).SetLogHandler((_, _) => { }).Build();

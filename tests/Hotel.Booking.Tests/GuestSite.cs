@@ -121,7 +121,7 @@ public sealed class GuestSite : IAsyncDisposable
     /// <summary>An EmailSent as notifications publishes it (key = booking id, headers id and eventType).</summary>
     public async Task ProduceEmailSentAsync(Guid bookingId, string reference, string to, string kind = "confirmation")
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers })
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers, Partitioner = Partitioner.Murmur2Random })
             .SetLogHandler((_, _) => { }).Build();
         var payload = new
         {

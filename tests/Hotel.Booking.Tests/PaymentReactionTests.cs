@@ -31,7 +31,7 @@ public sealed class PaymentReactionTests(InfraFixture infra)
         var held = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
         Assert.Equal(roomsBefore - 4, await app.RoomsLeftAsync("ams-canal", "ams-canal-double", checkIn, checkOut));
 
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers })
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers, Partitioner = Partitioner.Murmur2Random })
             .SetLogHandler((_, _) => { }).Build();
         await ProduceAsync(producer, topic, paid, "PaymentCaptured", new
         {
@@ -115,7 +115,7 @@ public sealed class PaymentReactionTests(InfraFixture infra)
         var pending = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
         var pendingLong = await app.PlaceAsync(BookingApp.NewBooking("ams-canal", "ams-canal-double", checkIn, checkOut));
 
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers })
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers, Partitioner = Partitioner.Murmur2Random })
             .SetLogHandler((_, _) => { }).Build();
         foreach (var (booking, until) in new[] { (pending, DateTimeOffset.UtcNow.AddSeconds(14)), (pendingLong, DateTimeOffset.UtcNow.AddDays(1)) })
             await ProduceAsync(producer, topic, booking, "PaymentPending", new

@@ -87,7 +87,7 @@ public sealed class UnpaidBookingSweepBillingTests(InfraFixture infra, ITestOutp
     /// <summary>The outbox rows as the relay produces them: key = aggregate id, value = the payload, headers id and eventType.</summary>
     private async Task ProduceAsRelayAsync(string topic, IEnumerable<OutboxRow> rows)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers, EnableIdempotence = true })
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = infra.BootstrapServers, Partitioner = Partitioner.Murmur2Random, EnableIdempotence = true })
             .SetLogHandler((_, _) => { }).Build();
         foreach (var row in rows)
             await producer.ProduceAsync(topic, new Message<string, string>

@@ -25,11 +25,14 @@ public sealed class ComposeFile
         Service(name).Children.TryGetValue("build", out var build) && build is YamlMappingNode b
         && b.Children.TryGetValue("dockerfile", out var file) && ((YamlScalarNode)file).Value == dockerfile.Replace('\\', '/'));
 
-    /// <summary>Published ports as (host, container).</summary>
-    public IEnumerable<(int Host, int Container)> Ports(string service) =>
+    /// <summary>Published ports as (host address, host port, container port); the address is null when the port binds every interface.</summary>
+    public IEnumerable<(string? HostIp, int Host, int Container)> Ports(string service) =>
         Service(service).Children.TryGetValue("ports", out var ports)
-            ? ((YamlSequenceNode)ports).Select(p => ((YamlScalarNode)p).Value!.Split(':')).Select(p => (int.Parse(p[0]), int.Parse(p[1])))
+            ? ((YamlSequenceNode)ports).Select(p => ((YamlScalarNode)p).Value!.Split(':'))
+                .Select(p => p.Length == 3 ? (p[0], int.Parse(p[1]), int.Parse(p[2])) : ((string?)null, int.Parse(p[0]), int.Parse(p[1])))
             : [];
+
+    public string? Image(string service) => Service(service).Children.TryGetValue("image", out var image) ? ((YamlScalarNode)image).Value : null;
 
     public IReadOnlyDictionary<string, string> Environment(string service)
     {

@@ -26,7 +26,6 @@ public sealed class ConnectorContractTests
         Assert.Equal(model.ColumnsByProperty["AggregateId"], connector.KeyColumn);
         Assert.Equal(model.ColumnsByProperty["Payload"], connector.PayloadColumn);
         Assert.Equal(model.ColumnsByProperty["AggregateType"], connector.RouteByColumn);
-        Assert.Equal(model.ColumnsByProperty["Timestamp"], connector.TimestampColumn);
         Assert.Contains((model.ColumnsByProperty["Type"], EventHeaders.EventType), connector.HeaderPlacements);
         Assert.Contains((model.ColumnsByProperty["TracingSpanContext"], EventHeaders.TraceParent), connector.HeaderPlacements);
         Assert.Equal(EventingModel.OutboxTable, model.Table);
@@ -49,6 +48,27 @@ public sealed class ConnectorContractTests
         foreach (var aggregateType in new[] { "booking", "payment", "email", "some-aggregate" })
             Assert.Equal(Topics.ForAggregate(aggregateType), connector.TopicFor(aggregateType));
     }
+
+    [Theory]
+    [MemberData(nameof(Connectors))]
+    public void Sets_an_event_timestamp_field_only_when_debeziums_router_can_read_it_as_epoch_milliseconds(string name)
+    {
+        var connector = Load(name);
+        if (connector.TimestampColumn is not { } column) return; // Debezium's default: the time it processed the change
+        var model = OutboxModels.Of(connector.Database);
+        var schema = DebeziumColumnSchema.For(model.ColumnTypes[column], connector.Config.GetValueOrDefault("time.precision.mode", "adaptive"));
+        Assert.True(DebeziumEventTimestamp.WhyTheRouterFails(schema) is null,
+            $"{name}: table.field.event.timestamp={column} is a '{model.ColumnTypes[column]}' column, emitted as {schema}: {DebeziumEventTimestamp.WhyTheRouterFails(schema)}; the task fails on the first outbox row");
+    }
+
+    [Theory]
+    [InlineData("timestamp with time zone", false)]
+    [InlineData("bigint", false)]
+    [InlineData("integer", false)]
+    [InlineData("timestamp without time zone", true)]
+    [InlineData("timestamp(3) without time zone", true)]
+    public void Debeziums_router_reads_only_logical_timestamp_columns_as_the_record_timestamp(string postgresType, bool readable) =>
+        Assert.Equal(readable, DebeziumEventTimestamp.WhyTheRouterFails(DebeziumColumnSchema.For(postgresType)) is null);
 
     private static DebeziumConnector Load(string name) => DebeziumConnector.All().Single(c => c.Name == name);
 }

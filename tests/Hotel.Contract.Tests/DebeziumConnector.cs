@@ -9,9 +9,10 @@ namespace Hotel.Contract.Tests;
 /// Router promises to emit for an outbox row, rendered from the settings (Debezium's defaults where
 /// a setting is absent): the topic from <c>route.by.field</c> through <c>route.topic.regex</c> /
 /// <c>route.topic.replacement</c>, the key from <c>table.field.event.key</c>, the value from
-/// <c>table.field.event.payload</c> (expanded JSON when <c>table.expand.json.payload</c>), the
-/// event id header <c>id</c>, and one header per <c>column:header:name</c> of
-/// <c>table.fields.additional.placement</c> (omitted when the column is null).
+/// <c>table.field.event.payload</c> (expanded as <see cref="DebeziumJsonExpansion"/> does when
+/// <c>table.expand.json.payload</c>, else the text as a JSON string), the event id header <c>id</c>, and one
+/// header per <c>column:header:name</c> of <c>table.fields.additional.placement</c> — present with a null
+/// value when the column is null (EventRouterDelegate adds it whatever its value).
 /// </summary>
 public sealed class DebeziumConnector
 {
@@ -44,9 +45,11 @@ public sealed class DebeziumConnector
     public string IdColumn => RouterSetting("table.field.event.id", "id");
     public string KeyColumn => RouterSetting("table.field.event.key", "aggregateid");
     public string PayloadColumn => RouterSetting("table.field.event.payload", "payload");
-    public string TimestampColumn => RouterSetting("table.field.event.timestamp", "timestamp");
+    /// <summary>The column the router reads the Kafka record timestamp from; null (Debezium's default) uses when it processed the change.</summary>
+    public string? TimestampColumn => Config.GetValueOrDefault(Router + "table.field.event.timestamp");
     public string RouteByColumn => RouterSetting("route.by.field", "aggregatetype");
     public bool ExpandsJsonPayload => bool.Parse(RouterSetting("table.expand.json.payload", "false"));
+    public bool KeepsJsonNulls => RouterSetting("table.json.payload.null.behavior", "ignore") == "optional_bytes";
 
     /// <summary><c>column:header:name</c> entries of <c>table.fields.additional.placement</c> as (column, header name).</summary>
     public IReadOnlyList<(string Column, string Header)> HeaderPlacements =>
@@ -58,7 +61,7 @@ public sealed class DebeziumConnector
 
     /// <summary>Every outbox column the connector refers to.</summary>
     public IEnumerable<string> ReferencedColumns =>
-        new[] { IdColumn, KeyColumn, PayloadColumn, TimestampColumn, RouteByColumn }.Concat(HeaderPlacements.Select(h => h.Column));
+        new[] { IdColumn, KeyColumn, PayloadColumn, TimestampColumn, RouteByColumn }.OfType<string>().Concat(HeaderPlacements.Select(h => h.Column));
 
     public string TopicFor(string routedByValue)
     {
@@ -79,13 +82,13 @@ public sealed class DebeziumConnector
             ["timestamp"] = row.Timestamp.ToString("O"),
             ["tracingspancontext"] = row.TracingSpanContext,
         };
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["id"] = columns[IdColumn]! };
+        var headers = new SortedDictionary<string, string?>(StringComparer.Ordinal) { ["id"] = columns[IdColumn]! };
         foreach (var (column, header) in HeaderPlacements)
-            if (columns[column] is { } value) headers[header] = value;
+            headers[header] = columns[column];
         var payload = columns[PayloadColumn]!;
         return new RenderedMessage(TopicFor(columns[RouteByColumn]!), columns[KeyColumn]!,
-            ExpandsJsonPayload ? payload : JsonSerializer.Serialize(payload), headers);
+            ExpandsJsonPayload ? DebeziumJsonExpansion.Expand(payload, KeepsJsonNulls) : JsonSerializer.Serialize(payload), headers);
     }
 }
 
-public sealed record RenderedMessage(string Topic, string Key, string Value, SortedDictionary<string, string> Headers);
+public sealed record RenderedMessage(string Topic, string Key, string Value, SortedDictionary<string, string?> Headers);

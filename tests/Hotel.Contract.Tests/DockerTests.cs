@@ -34,6 +34,29 @@ public sealed class DockerTests
     }
 
     [Fact]
+    public void Compose_publishes_every_port_on_the_loopback_interface_only()
+    {
+        var compose = ComposeFile.Load();
+        foreach (var service in compose.ServiceNames)
+            foreach (var port in compose.Ports(service))
+                Assert.True(port.HostIp == "127.0.0.1", $"{service} publishes {port.Host} on {port.HostIp ?? "every interface"}: development credentials and PLAINTEXT Kafka must not be reachable from the network");
+    }
+
+    [Fact]
+    public void Connect_runs_debeziums_quay_image_with_only_variables_the_image_reads_and_a_short_offset_flush()
+    {
+        var compose = ComposeFile.Load();
+        Assert.Equal("quay.io/debezium/connect:3.0.0.Final", compose.Image("connect"));
+        // debezium/container-images v3.0.0.Final connect-base/3.0/docker-entrypoint.sh: these names, and CONNECT_* mapped to properties.
+        string[] read = ["BOOTSTRAP_SERVERS", "GROUP_ID", "CONFIG_STORAGE_TOPIC", "OFFSET_STORAGE_TOPIC", "STATUS_STORAGE_TOPIC", "OFFSET_FLUSH_INTERVAL_MS",
+            "OFFSET_FLUSH_TIMEOUT_MS", "KEY_CONVERTER", "VALUE_CONVERTER", "SHUTDOWN_TIMEOUT", "ADVERTISED_HOST_NAME", "ADVERTISED_PORT", "REST_HOST_NAME", "REST_PORT", "ENABLE_OTEL"];
+        var env = compose.Environment("connect");
+        foreach (var name in env.Keys)
+            Assert.True(read.Contains(name) || name.StartsWith("CONNECT_", StringComparison.Ordinal), $"connect: {name} is not read by the image");
+        Assert.True(int.Parse(env["OFFSET_FLUSH_INTERVAL_MS"]) <= 10_000, "a Connect crash should replay seconds, not the default minute");
+    }
+
+    [Fact]
     public void Every_service_with_a_project_is_in_compose_with_its_dockerfile()
     {
         var compose = ComposeFile.Load();

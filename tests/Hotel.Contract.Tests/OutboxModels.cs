@@ -18,7 +18,7 @@ public static class OutboxModels
         ["notifications"] = () => new NotificationsDbContextFactory().CreateDbContext([]),
     };
 
-    public sealed record OutboxTable(string Table, IReadOnlyDictionary<string, string> ColumnsByProperty)
+    public sealed record OutboxTable(string Table, IReadOnlyDictionary<string, string> ColumnsByProperty, IReadOnlyDictionary<string, string> ColumnTypes)
     {
         public IEnumerable<string> Columns => ColumnsByProperty.Values;
     }
@@ -29,6 +29,7 @@ public static class OutboxModels
         using var db = create!();
         var entity = db.Model.FindEntityType(typeof(OutboxMessage)) ?? throw new InvalidOperationException($"{database}: the model maps no outbox");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        return new OutboxTable(entity.GetTableName()!, entity.GetProperties().ToDictionary(p => p.Name, p => p.GetColumnName(table)!));
+        return new OutboxTable(entity.GetTableName()!, entity.GetProperties().ToDictionary(p => p.Name, p => p.GetColumnName(table)!),
+            entity.GetProperties().ToDictionary(p => p.GetColumnName(table)!, p => p.GetColumnType()));
     }
 }

@@ -15,6 +15,8 @@ public sealed class SubscriptionContractTests
 
     public static TheoryData<string> Services() => new(Wiring.Keys);
 
+    internal static IEnumerable<string> ServiceNames => Wiring.Keys;
+
     private static readonly Dictionary<string, (string ConnectionStringName, Action<IHostApplicationBuilder> AddApplicationServices)> Wiring = new()
     {
         ["booking"] = ("Booking", b => Hotel.Booking.Extensions.Extensions.AddApplicationServices(b)),
@@ -35,7 +37,10 @@ public sealed class SubscriptionContractTests
             Assert.Contains(topic, routed);
     }
 
-    private static List<string> SubscribedTopics(string service)
+    private static List<string> SubscribedTopics(string service) => ConsumerOptions(service).SelectMany(o => o.Topics).ToList();
+
+    /// <summary>The options of every consumer host the service registers (built, not started).</summary>
+    internal static List<EventConsumerOptions> ConsumerOptions(string service)
     {
         var (connectionStringName, addApplicationServices) = Wiring[service];
         var builder = WebApplication.CreateBuilder();
@@ -52,7 +57,6 @@ public sealed class SubscriptionContractTests
         return hostTypes
             .Select(t => t.GetProperty(nameof(KafkaConsumerHost<Microsoft.EntityFrameworkCore.DbContext>.Options))!.GetValue(app.Services.GetRequiredService(t)))
             .OfType<EventConsumerOptions>()
-            .SelectMany(o => o.Topics)
             .ToList();
     }
 }

@@ -150,7 +150,7 @@ public sealed partial class CareApp : IAsyncDisposable
     /// <summary>Produces events in the wire format of the outbox router: key = booking id, value = payload, headers id and eventType.</summary>
     public async Task ProduceAsync(IEnumerable<WireEvent> events, string bootstrapServers)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrapServers, EnableIdempotence = true, Acks = Acks.All, LingerMs = 0 })
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrapServers, Partitioner = Partitioner.Murmur2Random, EnableIdempotence = true, Acks = Acks.All, LingerMs = 0 })
             .SetLogHandler((_, _) => { }).Build();
         foreach (var e in events)
         {

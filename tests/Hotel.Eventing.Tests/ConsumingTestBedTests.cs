@@ -84,12 +84,12 @@ public sealed class ConsumingTestBed : IAsyncDisposable
 
     /// <summary>Produces a message in the Outbox Event Router's wire format.</summary>
     public async Task<TopicPartitionOffset> ProduceRawAsync(string key, string? eventType, string? value, string? id,
-        IEnumerable<(string Name, string Value)>? extraHeaders = null)
+        IEnumerable<(string Name, string? Value)>? extraHeaders = null)
     {
         var headers = new Confluent.Kafka.Headers();
         if (id is not null) headers.Add(EventHeaders.Id, Encoding.UTF8.GetBytes(id));
         if (eventType is not null) headers.Add(EventHeaders.EventType, Encoding.UTF8.GetBytes(eventType));
-        foreach (var (name, headerValue) in extraHeaders ?? []) headers.Add(name, Encoding.UTF8.GetBytes(headerValue));
+        foreach (var (name, headerValue) in extraHeaders ?? []) headers.Add(name, headerValue is null ? null : Encoding.UTF8.GetBytes(headerValue));
         var result = await _producer.ProduceAsync(Topic, new Message<string?, string?> { Key = key, Value = value, Headers = headers });
         return result.TopicPartitionOffset;
     }

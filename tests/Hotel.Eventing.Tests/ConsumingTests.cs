@@ -72,6 +72,29 @@ public sealed class ConsumingTests(InfraFixture infra, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_payload_arriving_as_a_json_string_is_applied_a_string_that_holds_no_event_is_dead_lettered_saying_why_and_a_null_header_is_tolerated()
+    {
+        await using var bed = await ConsumingTestBed.CreateAsync(infra);
+        await bed.StartHostAsync();
+        const string key = "hotel-string";
+
+        // Debezium's router emits a payload it cannot expand as a JSON string, and a null tracingspancontext as a null-valued header.
+        var stringId = Guid.CreateVersion7();
+        await bed.ProduceRawAsync(key, "RoomBooked", JsonSerializer.Serialize(ConsumingTestBed.Payload("room-string", 3)), stringId.ToString(),
+            [(EventHeaders.TraceParent, null)]);
+        var badId = Guid.CreateVersion7();
+        await bed.ProduceRawAsync(key, "RoomBooked", JsonSerializer.Serialize("not an event"), badId.ToString());
+        await bed.ProduceBookedAsync(key, "room-after-string"); // same partition, after both
+
+        await bed.WaitAppliedAsync("room-after-string", 1);
+        Assert.Equal("3", (await bed.RoomAsync("room-string"))?.History);
+        var letter = Assert.Single(await bed.DeadLettersAsync());
+        Assert.Equal(badId, letter.EventId);
+        Assert.Contains("The payload is a JSON string", letter.Error);
+        Assert.Equal(1, letter.Attempts);
+    }
+
+    [Fact]
     public async Task Handler_that_always_fails_is_dead_lettered_after_bounded_retries_and_the_partition_moves_on()
     {
         await using var bed = await ConsumingTestBed.CreateAsync(infra);

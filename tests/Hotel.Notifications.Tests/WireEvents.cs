@@ -15,6 +15,7 @@ public sealed class WireEvents(string bootstrapServers) : IDisposable
     private readonly IProducer<string, string> _producer = new ProducerBuilder<string, string>(new ProducerConfig
     {
         BootstrapServers = bootstrapServers,
+        Partitioner = Partitioner.Murmur2Random, // as the relay and Kafka Connect partition
         EnableIdempotence = true,
         Acks = Acks.All,
         LingerMs = 1,

@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace Hotel.Testing;
 
 /// <summary>A message as read back from a topic in a test.</summary>
-public sealed record ReadMessage(string Topic, int Partition, long Offset, string? Key, string? Value, IReadOnlyDictionary<string, string> Headers)
+public sealed record ReadMessage(string Topic, int Partition, long Offset, string? Key, string? Value, IReadOnlyDictionary<string, string?> Headers)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
 }
@@ -37,7 +37,7 @@ public static class TopicReader
             var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
             if (result?.Message is null) continue;
             var headers = (result.Message.Headers ?? []).GroupBy(h => h.Key)
-                .ToDictionary(g => g.Key, g => Encoding.UTF8.GetString(g.Last().GetValueBytes()));
+                .ToDictionary(g => g.Key, g => g.Last().GetValueBytes() is { } bytes ? Encoding.UTF8.GetString(bytes) : null); // Debezium writes a null column as a header with a null value
             messages.Add(new ReadMessage(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value, headers));
         }
         return messages;

@@ -1,4 +1,4 @@
-using Hotel.Cli.Run;
+using System.Net.Sockets;
 using Hotel.Eventing.DeadLetters;
 using Npgsql;
 using Spectre.Console;
@@ -8,31 +8,39 @@ namespace Hotel.Cli;
 /// <summary>
 /// <c>./hotel dlq</c>: lists the dead letters kept in every service's database and replays chosen
 /// ones (produces them again to their source topic; consumers deduplicate by event id).
-/// Works against a live <c>./hotel run</c>, whose <c>.hotel/run.json</c> says where things are.
+/// Works against a live <c>./hotel run</c>, whose <c>.hotel/run.json</c> says where things are, or any other
+/// stack (docker-compose) named by <c>--postgres</c> and <c>--bootstrap-servers</c> or their environment variables.
 /// </summary>
 public static class DlqCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var info = RunInfo.ReadLive(ServiceCatalog.DataDirectory(ServiceCatalog.RepositoryRoot()));
-        return args switch
+        var (target, rest) = StackTarget.From(args);
+        try
         {
-            ["list"] => await ListAsync(info, includeReplayed: false),
-            ["list", "--all"] => await ListAsync(info, includeReplayed: true),
-            ["replay", var service, .. var ids] when ids.Length > 0 => await ReplayAsync(info, service, ids),
-            _ => throw new CliException("usage: dlq list [--all] | dlq replay <service> <id>..."),
-        };
+            return rest switch
+            {
+                ["list"] => await ListAsync(target, includeReplayed: false),
+                ["list", "--all"] => await ListAsync(target, includeReplayed: true),
+                ["replay", var service, .. var ids] when ids.Length > 0 => await ReplayAsync(target, service, ids),
+                _ => throw new CliException($"usage: dlq list [--all] {StackTarget.Options} | dlq replay <service> <id>... {StackTarget.Options}"),
+            };
+        }
+        catch (Exception e) when (e is NpgsqlException { InnerException: SocketException or TimeoutException } or SocketException or TimeoutException)
+        {
+            throw new CliException($"cannot reach PostgreSQL ({e.Message}); start ./hotel run or give --postgres <connection string> (or HOTEL_POSTGRES).");
+        }
     }
 
-    private static async Task<int> ListAsync(RunInfo info, bool includeReplayed)
+    private static async Task<int> ListAsync(StackTarget target, bool includeReplayed)
     {
         var table = new Table().AddColumns("service", "id", "failed at", "source", "event", "error", "replayed");
         var total = 0;
-        foreach (var (service, cs) in info.Postgres.Databases)
+        foreach (var (service, cs) in target.Databases)
         {
             IReadOnlyList<DeadLetter> letters;
             try { letters = await new DeadLetterStore(cs).ListAsync(includeReplayed); }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable) { continue; } // consumes nothing yet
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName) { continue; } // consumes nothing yet, or not in this stack
             foreach (var l in letters)
             {
                 total++;
@@ -52,12 +60,13 @@ public static class DlqCommand
         return 0;
     }
 
-    private static async Task<int> ReplayAsync(RunInfo info, string service, string[] rawIds)
+    private static async Task<int> ReplayAsync(StackTarget target, string service, string[] rawIds)
     {
-        if (!info.Postgres.Databases.TryGetValue(service, out var cs))
-            throw new CliException($"unknown service '{service}'; running: {string.Join(", ", info.Postgres.Databases.Keys)}.");
+        if (!target.Databases.TryGetValue(service, out var cs))
+            throw new CliException($"unknown service '{service}'; known: {string.Join(", ", target.Databases.Keys)}.");
+        var bootstrap = target.BootstrapServers ?? throw new CliException("give --bootstrap-servers host:port (or set HOTEL_KAFKA_BOOTSTRAP_SERVERS) to replay.");
         var ids = rawIds.Select(r => long.TryParse(r, out var id) ? id : throw new CliException($"'{r}' is not a dead-letter id (a number from dlq list).")).ToList();
-        var result = await new DeadLetterStore(cs).ReplayAsync(ids, info.Kafka.BootstrapServers);
+        var result = await new DeadLetterStore(cs).ReplayAsync(ids, bootstrap);
         foreach (var id in result.Replayed) Console.WriteLine($"replayed {service} dead letter {id}");
         foreach (var id in result.NotFound) Console.Error.WriteLine($"no dead letter {id} in {service}");
         return result.NotFound.Count == 0 ? 0 : 1;

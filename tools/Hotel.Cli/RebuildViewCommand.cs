@@ -27,7 +27,7 @@ public static class RebuildViewCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string? url = null, user = Environment.GetEnvironmentVariable("HOTEL_AGENT_EMAIL"), password = Environment.GetEnvironmentVariable("HOTEL_AGENT_PASSWORD");
+        string? url = Environment.GetEnvironmentVariable("HOTEL_CUSTOMER_CARE_URL"), user = Environment.GetEnvironmentVariable("HOTEL_AGENT_EMAIL"), password = Environment.GetEnvironmentVariable("HOTEL_AGENT_PASSWORD");
         var timeout = TimeSpan.FromMinutes(10);
         for (var i = 0; i < args.Length; i++)
         {
@@ -45,7 +45,7 @@ public static class RebuildViewCommand
         {
             var info = RunInfo.ReadLive(ServiceCatalog.DataDirectory(ServiceCatalog.RepositoryRoot()));
             if (!info.Services.TryGetValue("customer-care", out url))
-                throw new CliException("customer-care is not part of the running ./hotel run.");
+                throw new CliException("customer-care is not part of the running ./hotel run; give --url (or set HOTEL_CUSTOMER_CARE_URL).");
         }
         var result = await RebuildAsync(new Uri(url), user ?? DevSupervisor, password ?? DevSupervisorPassword, AnsiConsole.Console, timeout, CancellationToken.None);
         return result.DigestsEqual ? 0 : 1;

@@ -28,9 +28,12 @@ public static class Usage
                 figures and PNG plots go to .hotel/bench-results.json and .hotel/bench-*.png
           bench-peer [--rates 250,500,…] [--step-seconds 15] [--peer-tuned]
                               the minimal flow, ours beside Wolverine at the same offered rates (--help for all options)
-          dlq list [--all]    list dead letters of every service (needs `./hotel run` running)
-          dlq replay <service> <id>...
-                              produce chosen dead letters again to their source topic
+          dlq list [--all] [--postgres <connection string>]
+                              list dead letters of every service (of `./hotel run`, or of the cluster given:
+                              --postgres / HOTEL_POSTGRES, e.g. docker-compose's)
+          dlq replay <service> <id>... [--postgres <cs>] [--bootstrap-servers host:port]
+                              produce chosen dead letters again to their source topic (broker: the flag,
+                              HOTEL_KAFKA_BOOTSTRAP_SERVERS, else the run's)
           relay --database <connection string>... [--bootstrap-servers host:port]
                               run the CDC relay alone (as `run` starts it, as a child process)
           slots [list] [--postgres <connection string>]
@@ -39,8 +42,9 @@ public static class Usage
           slots drop <slot> [--postgres <connection string>]
                               drop a slot no reader uses (refuses an active one); a relay's own slot is made again on
                               its next start, with a full republish of its outbox archive
-          rebuild-view [--user e-mail --password p]
-                              rebuild customer care's view from the topics (progress, digest check; a supervisor)
+          rebuild-view [--url http://127.0.0.1:5400] [--user e-mail --password p]
+                              rebuild customer care's view from the topics (progress, digest check; a supervisor);
+                              the service from --url or HOTEL_CUSTOMER_CARE_URL, else the run's
           hash-password --email e-mail [--name "Full Name"] [--role agent|supervisor]
                               read a password (prompted twice, or one line from stdin) and print the customer-care
                               agent entry with its PBKDF2 hash, for appsettings (Agents) or the environment

@@ -41,8 +41,7 @@ internal sealed class ConsumedMessage
             return new(result) { EventType = eventType, Poison = new PoisonMessageException($"The {EventHeaders.Id} header is missing or not a UUID: '{idText}'.") };
         try
         {
-            var @event = JsonSerializer.Deserialize(result.Message.Value ?? "", registration.EventType, EventJson.Options) as IntegrationEvent
-                ?? throw new PoisonMessageException($"The payload is empty or null, not a {registration.EventType.Name}.");
+            var @event = EventPayload.Deserialize(result.Message.Value, registration.EventType);
             @event.Id = eventId;
             return new(result) { EventType = eventType, EventId = eventId, Event = @event, Registration = registration };
         }

@@ -27,6 +27,9 @@ public sealed class KafkaOptions
         Acks = Acks.All,
         CompressionType = CompressionType.Zstd, // the mock keeps only 5 MiB per partition
         LingerMs = 2,
+        // Kafka's Java client (Kafka Connect, so Debezium) partitions by murmur2; librdkafka's default is CRC32.
+        // The same here, so a key lands on the same partition whichever path produced it.
+        Partitioner = Partitioner.Murmur2Random,
     };
 
     public ConsumerConfig ConsumerConfig(string groupId, string clientId) => new()

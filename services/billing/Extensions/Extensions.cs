@@ -2,6 +2,7 @@ namespace Hotel.Billing.Extensions;
 
 using System.Text;
 using Hotel.Billing.Apis;
+using Hotel.Eventing.Outbox;
 using Hotel.ServiceDefaults;
 using Hotel.Billing.Consumers;
 using Hotel.Billing.Fraud;
@@ -41,6 +42,7 @@ public static class Extensions
         builder.Configuration.AddEnvironmentVariables("ASPNETCORE_");
 
         builder.Services.AddDbContext<BillingDbContext>(options => options.UseBillingDatabase(connectionString));
+        builder.AddOutboxPruning<BillingDbContext>(); // with Relay:Enabled=false (docker-compose) nothing else prunes the outbox
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString)); // the sandbox gateway's own connections
         builder.Services.AddHealthChecks().AddDatabaseReadinessCheck<BillingDbContext>("billing-db");
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,6 +1,7 @@
 namespace Hotel.Booking.Extensions;
 
 using Hotel.Booking.Apis;
+using Hotel.Eventing.Outbox;
 using Hotel.ServiceDefaults;
 using Hotel.Booking.Bookings;
 using Hotel.Booking.Emails;
@@ -30,6 +31,7 @@ public static class Extensions
         builder.Configuration.AddEnvironmentVariables("ASPNETCORE_");
 
         builder.Services.AddDbContext<BookingDbContext>(options => options.UseBookingDatabase(connectionString));
+        builder.AddOutboxPruning<BookingDbContext>(); // with Relay:Enabled=false (docker-compose) nothing else prunes the outbox
         builder.Services.AddHealthChecks().AddDatabaseReadinessCheck<BookingDbContext>("booking-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<RoomInventory>();

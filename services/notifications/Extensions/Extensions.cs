@@ -1,6 +1,7 @@
 namespace Hotel.Notifications.Extensions;
 
 using Hotel.Eventing.Consuming;
+using Hotel.Eventing.Outbox;
 using Hotel.Notifications.Bookings;
 using Hotel.Notifications.Infrastructure;
 using Hotel.Notifications.IntegrationEvents;
@@ -34,6 +35,7 @@ public static class Extensions
         builder.Services.AddDbContext<NotificationsDbContext>((sp, options) => options
             .UseNotificationsDatabase(connectionString)
             .AddInterceptors(sp.GetRequiredService<MailSignalInterceptor>()));
+        builder.AddOutboxPruning<NotificationsDbContext>(); // with Relay:Enabled=false (docker-compose) nothing else prunes the outbox
         builder.Services.AddHealthChecks().AddDatabaseReadinessCheck<NotificationsDbContext>("notifications-db");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<MailTemplates>();

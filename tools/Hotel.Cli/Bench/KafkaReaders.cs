@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Confluent.Kafka;
 using Hotel.Eventing;
 
@@ -35,7 +34,7 @@ public static class KafkaReaders
         while (!ct.IsCancellationRequested)
         {
             var result = consumer.Consume(TimeSpan.FromMilliseconds(50));
-            if (result?.Message?.Headers?.TryGetLastBytes(EventHeaders.Id, out var id) == true && Guid.TryParse(Encoding.UTF8.GetString(id), out var eventId))
+            if (Guid.TryParse(Hotel.Eventing.Consuming.MessageHeaders.GetString(result?.Message?.Headers, EventHeaders.Id), out var eventId))
                 arrivals.TryAdd(eventId, DateTime.UtcNow);
         }
     }
