@@ -41,7 +41,12 @@ public static class ConsumerTelemetry
 
     internal static void Assigned(object owner, string group, string topic, int partition) => Lags.TryAdd((owner, group, topic, partition), NotMeasured);
 
-    internal static void SetLag(object owner, string group, string topic, int partition, long lag) => Lags[(owner, group, topic, partition)] = lag;
+    /// <summary>Records a held partition's lag; one revoked meanwhile stays out.</summary>
+    internal static void SetLag(object owner, string group, string topic, int partition, long lag)
+    {
+        var key = (owner, group, topic, partition);
+        if (Lags.TryGetValue(key, out var previous)) Lags.TryUpdate(key, lag, previous);
+    }
 
     internal static void Released(object owner, string group, string topic, int partition) => Lags.TryRemove((owner, group, topic, partition), out _);
 

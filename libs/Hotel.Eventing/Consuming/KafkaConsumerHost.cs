@@ -364,6 +364,9 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                         "DATA LOST: consumer group {Group} committed offset {Committed} on {Topic} [{Partition}] but the broker's low watermark is {Low}: messages at offsets {FirstLost}..{LastLost} were deleted before this group read them",
                         _options.GroupId, committed.Offset.Value, committed.Topic, committed.Partition.Value, watermarks.Low.Value,
                         committed.Offset.Value, watermarks.Low.Value - 1);
+                // The first lag reading: the position stays unknown until a message of the partition is consumed (an idle one never is).
+                ConsumerTelemetry.SetLag(this, _options.GroupId, committed.Topic, committed.Partition.Value,
+                    Math.Max(0, watermarks.High.Value - committed.Offset.Value));
             }
         }
         catch (KafkaException e)
