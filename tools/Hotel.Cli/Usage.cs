@@ -11,7 +11,8 @@ public static class Usage
           run                 start PostgreSQL, the embedded Kafka, the CDC relay and every service; Ctrl+C stops;
                               a service that exits is restarted (backoff 1 s … 30 s); the run stops after
                               HOTEL_MAX_RESTARTS (5) restarts of one service within HOTEL_RESTART_WINDOW_MINUTES (10);
-                              HOTEL_INSTANCES=2 runs two of billing, notifications and customer care (one group each)
+                              HOTEL_INSTANCES=2 runs two of billing, notifications and customer care (one group each);
+                              HOTEL_KAFKA_SESSION_TIMEOUT_SECONDS (30) until a killed consumer's partitions move
           test                run every test (installs what is missing)
           bench [--rate R] [--seconds S]
                               offer R bookings/s open-loop for S seconds (default 50/s, 30 s) on a private stack

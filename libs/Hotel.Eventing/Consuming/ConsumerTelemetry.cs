@@ -12,7 +12,14 @@ public static class ConsumerTelemetry
     public static readonly ActivitySource ActivitySource = new(Name);
     private static readonly Meter Meter = new(Name);
 
-    private static readonly ConcurrentDictionary<(string Group, string Topic, int Partition), long> Lags = new();
+    /// <summary>
+    /// The partitions each consumer host (the owner) holds and their last measured lag (<see cref="NotMeasured"/> until the
+    /// first measurement). A partition is added when assigned and removed when revoked, lost or the host stops, so the gauge
+    /// and <see cref="OwnedBy"/> count only what an instance owns, also with two hosts of one group in a process (tests).
+    /// </summary>
+    private static readonly ConcurrentDictionary<(object Owner, string Group, string Topic, int Partition), long> Lags = new();
+
+    private const long NotMeasured = -1;
 
     internal static readonly Counter<long> Processed = Meter.CreateCounter<long>(
         "hotel.consumer.events_processed", "{event}", "Events applied by a consumer group (duplicates and skipped types excluded)");
@@ -32,20 +39,45 @@ public static class ConsumerTelemetry
     private static readonly ObservableGauge<long> LagGauge = Meter.CreateObservableGauge(
         "hotel.consumer.lag", ObserveLag, "{message}", "Messages between a partition's high watermark and the group's position");
 
-    internal static void SetLag(string group, string topic, int partition, long lag) => Lags[(group, topic, partition)] = lag;
+    internal static void Assigned(object owner, string group, string topic, int partition) => Lags.TryAdd((owner, group, topic, partition), NotMeasured);
 
-    internal static void RemoveLag(string group, string topic, int partition) => Lags.TryRemove((group, topic, partition), out _);
+    /// <summary>Records a held partition's lag; one revoked meanwhile stays out.</summary>
+    internal static void SetLag(object owner, string group, string topic, int partition, long lag)
+    {
+        var key = (owner, group, topic, partition);
+        if (Lags.TryGetValue(key, out var previous)) Lags.TryUpdate(key, lag, previous);
+    }
 
-    /// <summary>The last lag measured for a partition, or null (for tests and health checks).</summary>
+    internal static void Released(object owner, string group, string topic, int partition) => Lags.TryRemove((owner, group, topic, partition), out _);
+
+    internal static void ReleaseAll(object owner)
+    {
+        foreach (var key in Lags.Keys.Where(k => ReferenceEquals(k.Owner, owner))) Lags.TryRemove(key, out _);
+    }
+
+    /// <summary>The last lag measured for a partition by a host of this process that owns it, or null (for tests).</summary>
     public static long? LagOf(string group, string topic, int partition) =>
-        Lags.TryGetValue((group, topic, partition), out var lag) ? lag : null;
+        Lags.Where(l => l.Key.Group == group && l.Key.Topic == topic && l.Key.Partition == partition && l.Value != NotMeasured)
+            .Select(l => (long?)l.Value).FirstOrDefault();
+
+    /// <summary>The partitions <paramref name="owner"/> (a consumer host) holds now, with their last measured lag (null: not yet).</summary>
+    public static IReadOnlyList<OwnedPartition> OwnedBy(object owner) =>
+        [.. Lags.Where(l => ReferenceEquals(l.Key.Owner, owner))
+            .Select(l => new OwnedPartition(l.Key.Topic, l.Key.Partition, l.Value == NotMeasured ? null : l.Value))
+            .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)];
 
     private static IEnumerable<Measurement<long>> ObserveLag()
     {
-        foreach (var ((group, topic, partition), lag) in Lags)
+        foreach (var ((_, group, topic, partition), lag) in Lags)
+        {
+            if (lag == NotMeasured) continue;
             yield return new Measurement<long>(lag,
                 new KeyValuePair<string, object?>("messaging.consumer.group.name", group),
                 new KeyValuePair<string, object?>("messaging.destination.name", topic),
                 new KeyValuePair<string, object?>("messaging.destination.partition.id", partition));
+        }
     }
 }
+
+/// <summary>A partition a consumer host holds, and its lag when measured.</summary>
+public sealed record OwnedPartition(string Topic, int Partition, long? Lag);

@@ -49,6 +49,9 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
 
     public EventConsumerOptions Options => _options;
 
+    /// <summary>The partitions this host holds now, with their last measured lag (what an instance reports as its own).</summary>
+    public IReadOnlyList<OwnedPartition> OwnedPartitions => ConsumerTelemetry.OwnedBy(this);
+
     /// <summary>
     /// Stops at once the way a crash would: the batch in flight is abandoned (its transaction rolls
     /// back) and offsets stored since the last commit are not committed. Unlike a real crash it leaves
@@ -291,12 +294,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
             catch (Exception e) { _logger.LogWarning(e, "Consumer group {Group}: closing the consumer failed", _options.GroupId); }
             _logger.LogInformation("Consumer group {Group} stopped", _options.GroupId);
         }
-        try
-        {
-            foreach (var tp in consumer.Assignment) ConsumerTelemetry.RemoveLag(_options.GroupId, tp.Topic, tp.Partition.Value);
-        }
-        catch (ObjectDisposedException) { }
-        catch (KafkaException) { }
+        ConsumerTelemetry.ReleaseAll(this);
         consumer.Dispose();
         if (!_aborted) _deadLetters.Flush();
         _deadLetters.Dispose();
@@ -315,7 +313,11 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                 if (partitions.Count == 0) return;
                 _logger.LogInformation("Consumer group {Group} assigned {Partitions}", _options.GroupId, string.Join(", ", partitions));
                 _newlyAssigned.AddRange(partitions); // checked against the low watermarks after this callback
-                foreach (var p in partitions) _revoked.Remove(p);
+                foreach (var p in partitions)
+                {
+                    _revoked.Remove(p);
+                    ConsumerTelemetry.Assigned(this, _options.GroupId, p.Topic, p.Partition.Value);
+                }
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
@@ -326,7 +328,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                 foreach (var p in partitions)
                 {
                     _revoked.Add(p.TopicPartition);
-                    ConsumerTelemetry.RemoveLag(_options.GroupId, p.Topic, p.Partition.Value);
+                    ConsumerTelemetry.Released(this, _options.GroupId, p.Topic, p.Partition.Value);
                 }
             })
             .SetPartitionsLostHandler((c, partitions) =>
@@ -337,7 +339,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                 foreach (var p in partitions)
                 {
                     _revoked.Add(p.TopicPartition);
-                    ConsumerTelemetry.RemoveLag(_options.GroupId, p.Topic, p.Partition.Value);
+                    ConsumerTelemetry.Released(this, _options.GroupId, p.Topic, p.Partition.Value);
                 }
             })
             .Build();
@@ -362,6 +364,9 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                         "DATA LOST: consumer group {Group} committed offset {Committed} on {Topic} [{Partition}] but the broker's low watermark is {Low}: messages at offsets {FirstLost}..{LastLost} were deleted before this group read them",
                         _options.GroupId, committed.Offset.Value, committed.Topic, committed.Partition.Value, watermarks.Low.Value,
                         committed.Offset.Value, watermarks.Low.Value - 1);
+                // The first lag reading: the position stays unknown until a message of the partition is consumed (an idle one never is).
+                ConsumerTelemetry.SetLag(this, _options.GroupId, committed.Topic, committed.Partition.Value,
+                    Math.Max(0, watermarks.High.Value - committed.Offset.Value));
             }
         }
         catch (KafkaException e)
@@ -409,7 +414,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
                 var high = consumer.GetWatermarkOffsets(tp).High;
                 var position = consumer.Position(tp);
                 if (high.Value < 0 || position.Value < 0) continue;
-                ConsumerTelemetry.SetLag(_options.GroupId, tp.Topic, tp.Partition.Value, Math.Max(0, high.Value - position.Value));
+                ConsumerTelemetry.SetLag(this, _options.GroupId, tp.Topic, tp.Partition.Value, Math.Max(0, high.Value - position.Value));
             }
         }
         catch (KafkaException e)

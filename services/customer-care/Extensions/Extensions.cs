@@ -31,6 +31,7 @@ public static class Extensions
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<FeedBuffer>();
         services.AddScoped<FeedCommitInterceptor>();
+        services.AddHostedService<FeedListener>();
         services.AddDbContext<CustomerCareDbContext>((sp, options) => options
             .UseCustomerCareDatabase(connectionString)
             .AddInterceptors(sp.GetRequiredService<FeedCommitInterceptor>()));

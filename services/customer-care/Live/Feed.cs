@@ -40,16 +40,19 @@ public sealed class FeedBuffer
     public void Clear() { lock (_items) _items.Clear(); }
 }
 
-/// <summary>Sends the buffered feed items after the view transaction committed; drops them on rollback.</summary>
-public sealed class FeedCommitInterceptor(FeedBuffer buffer, IHubContext<FeedHub> hub, ILogger<FeedCommitInterceptor> logger) : DbTransactionInterceptor
+/// <summary>
+/// Publishes the buffered feed items with the view transaction: one <c>pg_notify</c> statement just before it commits,
+/// so PostgreSQL delivers them on commit — to the <see cref="FeedListener"/> of every instance, which sends them to its own
+/// agents — and drops them on rollback. A transaction without feed items costs nothing extra.
+/// </summary>
+public sealed class FeedCommitInterceptor(FeedBuffer buffer) : DbTransactionInterceptor
 {
-    public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        foreach (var item in buffer.Drain())
-        {
-            try { await hub.Clients.All.SendAsync(FeedHub.Method, item, CancellationToken.None); }
-            catch (Exception e) { logger.LogWarning(e, "Live feed: could not send {Kind} of {Reference}", item.Kind, item.Reference); }
-        }
+        var items = buffer.Drain();
+        if (items.Count > 0) await FeedNotifications.PublishAsync(transaction, items, cancellationToken);
+        return result;
     }
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)

@@ -118,8 +118,9 @@ public sealed class ViewConsumer(
     }
 
     /// <summary>
-    /// Messages the current group has not read yet: per partition the consumer's last measured lag, or the whole
-    /// partition while it has not been measured; an empty partition counts 0. Null when the broker cannot be asked.
+    /// Messages this instance has not read yet, over the partitions its consumer owns now (another instance of the group
+    /// reports its own): per partition the last measured lag, or the whole partition while it has not been measured; an
+    /// empty partition counts 0. Null when the broker cannot be asked or the consumer holds no partition yet (just started).
     /// </summary>
     public long? Lag()
     {
@@ -129,7 +130,10 @@ public sealed class ViewConsumer(
         try
         {
             var group = CurrentGroupId;
-            var lag = TopicSizes(Topics).Sum(p => p.High == p.Low ? 0 : ConsumerTelemetry.LagOf(group, p.Topic, p.Partition) ?? p.High - p.Low);
+            var owned = _current?.OwnedPartitions ?? [];
+            if (owned.Count == 0) return null;
+            var sizes = TopicSizes(Topics).ToDictionary(p => (p.Topic, p.Partition));
+            var lag = owned.Sum(p => sizes.TryGetValue((p.Topic, p.Partition), out var size) && size.High > size.Low ? p.Lag ?? size.High - size.Low : 0);
             _lag = new CachedLag(group, lag, clock.GetUtcNow());
             return lag;
         }

@@ -29,7 +29,8 @@ public static class LocalRun
 
         var pgPort = int.TryParse(Environment.GetEnvironmentVariable("HOTEL_PG_PORT"), out var p) ? p : 5433;
         var options = new LocalStack.Options(data, pgPort, Durable: true, Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS"),
-            s => s.Port, EchoServiceOutput: true, RestartPolicy.FromEnvironment(), InstancesFromEnvironment());
+            s => s.Port, EchoServiceOutput: true, RestartPolicy.FromEnvironment(), InstancesFromEnvironment(),
+            KafkaSessionTimeoutFromEnvironment());
         LocalStack stack;
         try { stack = await LocalStack.StartAsync(root, options, loggers, stop.Token); }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { return 130; }
@@ -82,6 +83,19 @@ public static class LocalRun
         var value = Environment.GetEnvironmentVariable("HOTEL_INSTANCES");
         if (string.IsNullOrEmpty(value)) return 1;
         return int.TryParse(value, out var n) && n is >= 1 and <= 4 ? n : throw new CliException($"HOTEL_INSTANCES must be a number from 1 to 4 (got '{value}').");
+    }
+
+    /// <summary>
+    /// <c>HOTEL_KAFKA_SESSION_TIMEOUT_SECONDS</c>: how long the embedded broker waits for a silent (killed) consumer before its
+    /// partitions go to the rest of its group; the mock's own 30 s by default. Failover tests shorten it.
+    /// </summary>
+    private static TimeSpan? KafkaSessionTimeoutFromEnvironment()
+    {
+        var value = Environment.GetEnvironmentVariable("HOTEL_KAFKA_SESSION_TIMEOUT_SECONDS");
+        if (string.IsNullOrEmpty(value)) return null;
+        return int.TryParse(value, out var n) && n is >= 6 and <= 300
+            ? TimeSpan.FromSeconds(n)
+            : throw new CliException($"HOTEL_KAFKA_SESSION_TIMEOUT_SECONDS must be a number of seconds from 6 to 300 (got '{value}').");
     }
 
     private static Dictionary<string, ProcessInfo> ProcessesOf(LocalStack stack) =>

@@ -43,7 +43,7 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput,
-        RestartPolicy Restarts, int Instances = 1);
+        RestartPolicy Restarts, int Instances = 1, TimeSpan? KafkaSessionTimeout = null);
 
     public static async Task<LocalStack> StartAsync(string root, Options options, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -54,6 +54,7 @@ public sealed class LocalStack : IAsyncDisposable
         foreach (var service in services) await postgres.EnsureDatabaseAsync(service.Database, ct);
 
         var embedded = string.IsNullOrWhiteSpace(options.ExternalKafka) ? EmbeddedKafka.Start() : null;
+        if (embedded is not null && options.KafkaSessionTimeout is { } sessionTimeout) embedded.SetConsumerSessionTimeout(sessionTimeout);
         if (embedded is not null)
             foreach (var topic in ServiceCatalog.Topics)
             {
