@@ -33,7 +33,7 @@ public sealed class TwoInstancesTests(ITestOutputHelper output) : IAsyncLifetime
             ["Fraud__MaxEmailsPerCard"] = "1000000",
         });
         Assert.NotNull(info.Processes);
-        Assert.Equal(["billing", "billing-2", "booking", "customer-care", "customer-care-2", "notifications", "notifications-2"], info.Processes.Keys.Order());
+        Assert.Equal(["billing", "billing-2", "booking", "customer-care", "customer-care-2", "notifications", "notifications-2", "relay"], info.Processes.Keys.Order());
         Assert.All(info.Processes.Values, p => Assert.Equal("running", p.State));
         foreach (var name in Consumers)
         {

@@ -357,8 +357,14 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         {
             foreach (var committed in consumer.Committed(partitions, TimeSpan.FromSeconds(5)))
             {
-                if (committed.Offset.Value < 0) continue; // nothing committed yet: starts from the earliest
                 var watermarks = consumer.QueryWatermarkOffsets(committed.TopicPartition, TimeSpan.FromSeconds(5));
+                if (committed.Offset.Value < 0)
+                {
+                    // Nothing committed yet: the group starts from the earliest, so everything the broker holds is unread (an empty partition: 0).
+                    ConsumerTelemetry.SetLag(this, _options.GroupId, committed.Topic, committed.Partition.Value,
+                        Math.Max(0, watermarks.High.Value - Math.Max(0, watermarks.Low.Value)));
+                    continue;
+                }
                 if (watermarks.Low.Value > committed.Offset.Value)
                     _logger.LogError(
                         "DATA LOST: consumer group {Group} committed offset {Committed} on {Topic} [{Partition}] but the broker's low watermark is {Low}: messages at offsets {FirstLost}..{LastLost} were deleted before this group read them",
