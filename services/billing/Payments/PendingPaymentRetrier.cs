@@ -3,7 +3,6 @@ namespace Hotel.Billing.Payments;
 using Hotel.Billing.Infrastructure;
 using Hotel.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 /// <summary>
 /// The durable retry of pending payments (<see cref="PaymentStatus.Pending"/>, due at <see cref="Payment.NextAttemptAt"/>).
@@ -27,7 +26,7 @@ public sealed class PendingPaymentRetrier(IServiceScopeFactory scopes, TimeProvi
         {
             try
             {
-                await using var listener = await ListenAsync(stoppingToken);
+                await using var listener = await DatabaseListener.ListenAsync<BillingDbContext>(scopes, Channel, stoppingToken);
                 while (true)
                 {
                     var next = await RetryDueAsync(stoppingToken);
@@ -61,28 +60,6 @@ public sealed class PendingPaymentRetrier(IServiceScopeFactory scopes, TimeProvi
             }
         }
     }
-
-    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
-    {
-        string connectionString;
-        await using (var scope = scopes.CreateAsyncScope())
-            connectionString = scope.ServiceProvider.GetRequiredService<BillingDbContext>().Database.GetConnectionString()!;
-        // Not pooled: LISTEN is session state, and the services' pooled connections are not reset on close.
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, TcpKeepAlive = true }.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            await using var listen = new NpgsqlCommand($"LISTEN {Channel}", connection);
-            await listen.ExecuteNonQueryAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
     /// <summary>Retries every due payment; returns when the next pending one is due, or null when none is pending.</summary>
     public async Task<DateTimeOffset?> RetryDueAsync(CancellationToken ct)
     {

@@ -1,9 +1,8 @@
 namespace Hotel.CustomerCare.Live;
 
 using Hotel.CustomerCare.Infrastructure;
+using Hotel.ServiceDefaults;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 /// <summary>
 /// Sends every instance's feed items to this instance's agents: LISTENs on <see cref="FeedNotifications.Channel"/> on a
@@ -21,7 +20,7 @@ public sealed class FeedListener(IServiceScopeFactory scopes, IHubContext<FeedHu
         {
             try
             {
-                await using var connection = await ListenAsync(stoppingToken);
+                await using var connection = await DatabaseListener.ListenAsync<CustomerCareDbContext>(scopes, FeedNotifications.Channel, stoppingToken);
                 connection.Notification += (_, e) => received.Add(e.Payload); // raised inside WaitAsync, on this loop
                 failures = 0;
                 while (true)
@@ -51,28 +50,6 @@ public sealed class FeedListener(IServiceScopeFactory scopes, IHubContext<FeedHu
             }
         }
     }
-
-    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
-    {
-        string connectionString;
-        await using (var scope = scopes.CreateAsyncScope())
-            connectionString = scope.ServiceProvider.GetRequiredService<CustomerCareDbContext>().Database.GetConnectionString()!;
-        // Not pooled: LISTEN is session state, and the services' pooled connections are not reset on close.
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, TcpKeepAlive = true }.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            await using var listen = new NpgsqlCommand($"LISTEN {FeedNotifications.Channel}", connection);
-            await listen.ExecuteNonQueryAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
     private async Task SendAsync(string payload)
     {
         FeedItem[] items;
