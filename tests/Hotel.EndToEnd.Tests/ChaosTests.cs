@@ -90,7 +90,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Billing: one payment per booking, captured, and exactly one succeeded charge under its idempotency key.
         var billingCs = info.Postgres.Databases["billing"];
-        await Eventually.WaitAsync(() => ScalarAsync(billingCs, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
+        await Eventually.WaitAsync(() => SuiteDatabase.CountAsync(billingCs, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
             n => n >= committed.Count, EffectsDeadline, $"billing to capture all {committed.Count} bookings");
         var payments = await GroupCountsAsync(billingCs, "SELECT booking_id::text, count(*) FROM payments WHERE status = 'Captured' GROUP BY booking_id");
         var charges = await GroupCountsAsync(billingCs,
@@ -216,14 +216,6 @@ public sealed class ChaosTests(ITestOutputHelper output) : IAsyncLifetime
         var rows = new List<string>();
         while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
         return rows;
-    }
-
-    private static async Task<long> ScalarAsync(string cs, string sql)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

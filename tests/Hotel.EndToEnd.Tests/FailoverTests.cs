@@ -49,8 +49,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         // One instance of each, one at a time; the next kill waits until effects flow again after the previous one.
         foreach (var victim in new[] { "billing-2", "notifications", "customer-care-2" })
         {
-            var captured = await CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'");
-            await Eventually.WaitAsync(() => CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
+            var captured = await SuiteDatabase.CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'");
+            await Eventually.WaitAsync(() => SuiteDatabase.CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
                 n => n >= captured + 4, Deadline, $"bookings captured before killing {victim}");
             var before = (await _suite.ReadInfoAsync()).Processes![victim];
             Process.GetProcessById(before.Pid).Kill(); // SIGKILL: no goodbye to the group, its partitions wait out the session timeout
@@ -58,18 +58,18 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             await Eventually.WaitAsync(async () => (await _suite.ReadInfoAsync()).Processes![victim],
                 p => p.Pid != before.Pid && p.State == "running", Deadline, $"{victim} restarted by the run");
         }
-        var capturedAfterKills = await CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'");
-        await Eventually.WaitAsync(() => CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
+        var capturedAfterKills = await SuiteDatabase.CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'");
+        await Eventually.WaitAsync(() => SuiteDatabase.CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
             n => n >= capturedAfterKills + 4, Deadline, "bookings captured after the last restart");
         await stop.CancelAsync();
         await placing;
         output.WriteLine($"{started.Elapsed.TotalSeconds:F0} s: {references.Count} bookings placed; waiting for every effect");
 
-        var accepted = await CountAsync(bookingDb, "SELECT count(*) FROM bookings");
+        var accepted = await SuiteDatabase.CountAsync(bookingDb, "SELECT count(*) FROM bookings");
         Assert.Equal(references.Count, accepted);
-        await Eventually.WaitAsync(() => CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
+        await Eventually.WaitAsync(() => SuiteDatabase.CountAsync(billingDb, "SELECT count(*) FROM payments WHERE status = 'Captured'"),
             n => n == accepted, Deadline, $"each of the {accepted} bookings captured");
-        Assert.Equal(accepted, await CountAsync(billingDb, "SELECT count(DISTINCT booking_id) FROM payments"));
+        Assert.Equal(accepted, await SuiteDatabase.CountAsync(billingDb, "SELECT count(DISTINCT booking_id) FROM payments"));
 
         using var inbox = new HttpClient { BaseAddress = new Uri(info.Inbox!.Url) };
         var mails = await Eventually.WaitAsync(() => InboxMails.ReadAsync(inbox),
@@ -84,12 +84,12 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
                 .Select(m => m.MessageId).Distinct());
         }
 
-        await Eventually.WaitAsync(() => CountAsync(careDb, "SELECT count(*) FROM bookings"), n => n == accepted, Deadline,
+        await Eventually.WaitAsync(() => SuiteDatabase.CountAsync(careDb, "SELECT count(*) FROM bookings"), n => n == accepted, Deadline,
             "every booking in customer care's view");
-        Assert.Equal(accepted, await CountAsync(careDb, "SELECT count(DISTINCT reference) FROM bookings"));
+        Assert.Equal(accepted, await SuiteDatabase.CountAsync(careDb, "SELECT count(DISTINCT reference) FROM bookings"));
 
         foreach (var service in new[] { "booking", "billing", "notifications", "customer-care" })
-            Assert.Equal(0, await CountAsync(info.Postgres.Databases[service], "SELECT count(*) FROM dead_letters"));
+            Assert.Equal(0, await SuiteDatabase.CountAsync(info.Postgres.Databases[service], "SELECT count(*) FROM dead_letters"));
 
         // Each customer-care instance reports the lag of the partitions it owns, not the other's: both are caught up.
         foreach (var instance in new[] { "customer-care", "customer-care-2" })
@@ -140,14 +140,6 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         });
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         return (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reference").GetString()!;
-    }
-
-    private static async Task<long> CountAsync(string cs, string sql)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
