@@ -43,9 +43,11 @@ public sealed class ConsumingTestBed : IAsyncDisposable
     public string DeadLetterTopic => Topics.DeadLetter(Topic);
     public string GroupId { get; }
 
-    public static async Task<ConsumingTestBed> CreateAsync(InfraFixture infra, int partitions = 4)
+    /// <param name="database">a fixed database name (as a service's, for the CLI to find); a fresh one otherwise</param>
+    public static async Task<ConsumingTestBed> CreateAsync(InfraFixture infra, int partitions = 4, string? database = null)
     {
-        var connectionString = await infra.NewDatabaseAsync("consuming");
+        if (database is not null) await infra.Postgres.EnsureDatabaseAsync(database);
+        var connectionString = database is null ? await infra.NewDatabaseAsync("consuming") : infra.Postgres.ConnectionString(database);
         var topic = infra.NewTopic("rooms", partitions);
         infra.Kafka.CreateTopic(Topics.DeadLetter(topic), 1);
         var bed = new ConsumingTestBed(infra, connectionString, topic);

@@ -33,6 +33,16 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>Waits for a command that ends by itself; kills it when it has not ended within <paramref name="timeout"/>.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { Kill(); throw new TimeoutException($"the command did not end within {timeout.TotalSeconds:0} s; its output:\n{Output}"); }
+        _process.WaitForExit(); // the parameterless wait also drains the redirected output
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no clean-up code of the child runs.</summary>
     public void Kill()
     {
