@@ -28,4 +28,15 @@ public static class DatabaseListener
             throw;
         }
     }
+
+    /// <summary>
+    /// Waits for a notification for at most <paramref name="timeout"/>; false when none came. Npgsql takes whole milliseconds
+    /// and reads 0 as no time-out at all, so a wait under a millisecond, truncated to 0, waited for a notification that might
+    /// never come (billing's retrier left a due payment alone until the next one).
+    /// </summary>
+    public static Task<bool> WaitAtMostAsync(this NpgsqlConnection listener, TimeSpan timeout, CancellationToken ct) =>
+        listener.WaitAsync(TimeoutMilliseconds(timeout), ct);
+
+    /// <summary><paramref name="timeout"/> in whole milliseconds, rounded up, at least 1.</summary>
+    public static int TimeoutMilliseconds(TimeSpan timeout) => (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
 }

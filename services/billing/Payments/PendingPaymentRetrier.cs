@@ -37,7 +37,7 @@ public sealed class PendingPaymentRetrier(IServiceScopeFactory scopes, TimeProvi
                         continue;
                     }
                     var wait = next.Value - clock.GetUtcNow();
-                    await listener.WaitAsync(wait > TimeSpan.Zero ? wait : LockedElsewhereWait, stoppingToken);
+                    await listener.WaitAtMostAsync(wait > TimeSpan.Zero ? wait : LockedElsewhereWait, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
