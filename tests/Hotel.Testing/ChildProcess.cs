@@ -17,10 +17,13 @@ public sealed class ChildProcess : IAsyncDisposable
     private ChildProcess(Process process) => _process = process;
 
     /// <summary>Runs <c>dotnet &lt;assembly&gt; args…</c>; the assembly path is relative to the test's output folder.</summary>
-    public static ChildProcess StartDotnet(string assembly, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    public static ChildProcess StartDotnet(string assembly, IEnumerable<string> args, IDictionary<string, string>? env = null) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly), .. args], env);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="args"/>, its output and errors collected in <see cref="Output"/>.</summary>
+    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi };
