@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Hotel.Eventing.Tests;
 
-/// <summary>The consumer host applies what it has fetched in batches, one transaction per partition's run.</summary>
+/// <summary>The consumer host applies what it has fetched in batches: each partition's run in offset order, in a few lanes of one transaction each.</summary>
 [Collection(ConsumingCollection.Name)]
 public sealed class BatchingTests(InfraFixture infra, ITestOutputHelper output)
 {
@@ -44,6 +44,24 @@ public sealed class BatchingTests(InfraFixture infra, ITestOutputHelper output)
         await using (var db = bed.NewDb())
             Assert.Equal(51, await db.Set<InboxMessage>().CountAsync());
         Assert.Empty(await bed.DeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task Events_of_several_partitions_fetched_together_share_a_transaction_per_lane()
+    {
+        await using var bed = await ConsumingTestBed.CreateAsync(infra, partitions: 8);
+        var partitions = new HashSet<int>();
+        for (var r = 0; r < 16; r++)
+            partitions.Add((await bed.ProduceRawAsync($"room-{r}", "RoomBooked", ConsumingTestBed.Payload($"room-{r}"), Guid.CreateVersion7().ToString())).Partition.Value);
+
+        await bed.StartHostAsync(o => o.MaxConcurrentPartitions = 1); // one lane: every partition's run in one transaction
+        for (var r = 0; r < 16; r++) await bed.WaitAppliedAsync($"room-{r}", 1);
+
+        await using var db = bed.NewDb();
+        var transactions = await db.Set<InboxMessage>().Select(m => m.ProcessedAt).Distinct().CountAsync();
+        output.WriteLine($"16 messages on {partitions.Count} partitions applied in {transactions} transaction(s)");
+        Assert.True(partitions.Count >= 4, $"the keys spread over {partitions.Count} partitions only");
+        Assert.InRange(transactions, 1, partitions.Count - 1); // not one per partition
     }
 
     [Fact]

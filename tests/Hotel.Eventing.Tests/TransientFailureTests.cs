@@ -51,6 +51,7 @@ public sealed class TransientFailureTests(InfraFixture infra)
             await using var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" SET lock_timeout = '100ms'", admin);
             await alter.ExecuteNonQueryAsync();
         }
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(bed.ConnectionString)); // the setting applies to new sessions only
         var failures = new ConcurrentQueue<long>();
         using var meters = TransientFailuresOf(bed.Topic, failures);
         await bed.StartHostAsync();
@@ -72,6 +73,46 @@ public sealed class TransientFailureTests(InfraFixture infra)
 
         await Eventually.WaitAsync(() => bed.AppliedAsync("room-l"), n => n >= 4, TimeSpan.FromSeconds(60), "all 4 events applied");
         Assert.Equal("1,2,3,4", (await bed.RoomAsync("room-l"))!.History);
+        Assert.Empty(await bed.DeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task A_partition_waiting_out_a_lock_does_not_hold_back_another_in_the_same_transaction_lane()
+    {
+        await using var bed = await ConsumingTestBed.CreateAsync(infra, partitions: 4);
+        var database = new NpgsqlConnectionStringBuilder(bed.ConnectionString).Database!;
+        await using (var admin = new NpgsqlConnection(infra.Postgres.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" SET lock_timeout = '100ms'", admin);
+            await alter.ExecuteNonQueryAsync();
+        }
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(bed.ConnectionString)); // the setting applies to new sessions only
+        var (failures, stopped) = (new ConcurrentQueue<long>(), new ConcurrentQueue<int>());
+        using var meters = TransientFailuresOf(bed.Topic, failures, stopped);
+        await bed.StartHostAsync(o => o.MaxConcurrentPartitions = 1); // one lane: both partitions' runs in one transaction
+        var partitionOf = new Dictionary<string, int>();
+        foreach (var room in Enumerable.Range(0, 12).Select(i => $"room-{i}"))
+            partitionOf[room] = (await bed.ProduceRawAsync(room, "RoomBooked", ConsumingTestBed.Payload(room), Guid.CreateVersion7().ToString())).Partition.Value;
+        var (locked, other) = ("room-0", partitionOf.First(p => p.Value != partitionOf["room-0"]).Key);
+        await bed.WaitAppliedAsync(locked, 1);
+        await bed.WaitAppliedAsync(other, 1);
+
+        await using var locker = new NpgsqlConnection(bed.ConnectionString);
+        await locker.OpenAsync();
+        await using var tx = await locker.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand($"SELECT 1 FROM room_counts WHERE room_id = '{locked}' FOR UPDATE", locker, tx))
+            await lockRow.ExecuteNonQueryAsync();
+        bed.ProduceBookedMany([(locked, 2), (other, 2)]); // produced together, so that they arrive in one poll
+
+        await bed.WaitAppliedAsync(other, 2);
+        await Eventually.WaitAsync(() => Task.FromResult(failures.Sum()), n => n >= 2, TimeSpan.FromSeconds(20), "the locked room's partition waiting");
+        Assert.Equal(1, await bed.AppliedAsync(locked));
+        Assert.Equal([partitionOf[locked]], stopped.Distinct()); // only the locked room's partition was stopped
+        await tx.RollbackAsync();
+        await bed.WaitAppliedAsync(locked, 2);
+        Assert.Equal("1,2", (await bed.RoomAsync(locked))!.History);
+        Assert.Equal("1,2", (await bed.RoomAsync(other))!.History);
         Assert.Empty(await bed.DeadLettersAsync());
     }
 
@@ -153,7 +194,7 @@ public sealed class TransientFailureTests(InfraFixture infra)
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private static MeterListener TransientFailuresOf(string topic, ConcurrentQueue<long> into)
+    private static MeterListener TransientFailuresOf(string topic, ConcurrentQueue<long> into, ConcurrentQueue<int>? partitions = null)
     {
         var meters = new MeterListener();
         meters.InstrumentPublished = (instrument, listener) =>
@@ -163,8 +204,16 @@ public sealed class TransientFailureTests(InfraFixture infra)
         };
         meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
+            int? partition = null;
+            var ours = false;
             foreach (var tag in tags)
-                if (tag.Key == "messaging.destination.name" && Equals(tag.Value, topic)) into.Enqueue(value);
+            {
+                if (tag.Key == "messaging.destination.name" && Equals(tag.Value, topic)) ours = true;
+                if (tag.Key == "messaging.destination.partition.id" && tag.Value is int p) partition = p;
+            }
+            if (!ours) return;
+            into.Enqueue(value);
+            if (partition is { } stopped) partitions?.Enqueue(stopped);
         });
         meters.Start();
         return meters;

@@ -18,7 +18,7 @@ internal enum ApplyOutcome { Applied, Duplicate, Skipped, DeadLettered }
 internal sealed record RunResult(ApplyOutcome[] Outcomes, int Done, Exception? WaitingOn);
 
 /// <summary>
-/// Applies a run of messages from one partition, in offset order, exactly once. The whole run goes in
+/// Applies a run of messages, each partition's in offset order, exactly once. The whole run goes in
 /// one scope and one transaction: one inbox lookup for all its ids, each handler dispatched and its
 /// changes saved in turn with its inbox row (so a handler sees what the ones before it did), one commit.
 /// If the run fails deterministically, it is rolled back and applied again one message at a time, each
@@ -49,8 +49,8 @@ internal sealed class EventBatchApplier<TDbContext>(
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                logger.LogWarning(e, "A batch of {Count} messages from {TopicPartition} (offsets {First}..{Last}) failed; applying them one at a time",
-                    toApply.Count, toApply[0].Result.TopicPartition, toApply[0].Result.Offset.Value, toApply[^1].Result.Offset.Value);
+                logger.LogWarning(e, "A batch of {Count} messages from {TopicPartitionOffset} to {LastTopicPartitionOffset} failed; applying them one at a time",
+                    toApply.Count, toApply[0].Result.TopicPartitionOffset, toApply[^1].Result.TopicPartitionOffset);
             }
         }
 

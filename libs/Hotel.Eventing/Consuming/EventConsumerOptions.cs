@@ -50,8 +50,9 @@ public sealed record EventConsumerOptions
         TimeSpan.FromMilliseconds(Math.Min(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20)), RetryMaxDelay.TotalMilliseconds));
 
     /// <summary>
-    /// How many partition numbers are applied at once (default 4). Each takes a database connection; handlers wait on
-    /// the database and a gateway far more than they compute, so a few at once keep two cores busy.
+    /// How many transactions apply a poll's messages at once (default 4): partition number modulo this picks the lane,
+    /// and each lane applies all its partitions' messages in one transaction. Each takes a database connection;
+    /// handlers wait on the database and a gateway far more than they compute, so a few at once keep two cores busy.
     /// </summary>
     public int MaxConcurrentPartitions { get; set; } = 4;
 

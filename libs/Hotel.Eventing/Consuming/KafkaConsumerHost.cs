@@ -13,8 +13,8 @@ namespace Hotel.Eventing.Consuming;
 /// A Kafka consumer group member that applies events to <typeparamref name="TDbContext"/> exactly once.
 /// This class is the poll and assignment loop: it takes what the client has already fetched (up to
 /// <see cref="EventConsumerOptions.BatchSize"/> messages or <see cref="EventConsumerOptions.BatchAge"/>),
-/// hands each partition's run, in offset order, to <see cref="EventBatchApplier{TDbContext}"/>, and stores
-/// the offsets only after that run committed. Stored offsets are committed every
+/// hands the partitions' runs, each in offset order, to <see cref="EventBatchApplier{TDbContext}"/> in a few
+/// lanes of one transaction each, and stores a partition's offsets only after its run committed. Stored offsets are committed every
 /// <see cref="EventConsumerOptions.CommitInterval"/>, on revocation and at shutdown.
 /// </summary>
 public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbContext : DbContext
@@ -129,36 +129,57 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
     }
 
     /// <summary>
-    /// Applies the runs, those of one partition number one after another (a key lands on the same partition number in
-    /// every topic, so one booking's events from two topics never race) and up to
-    /// <see cref="EventConsumerOptions.MaxConcurrentPartitions"/> partition numbers at once.
+    /// Applies the runs in up to <see cref="EventConsumerOptions.MaxConcurrentPartitions"/> lanes at once, each lane in
+    /// one transaction (<see cref="EventBatchApplier{TDbContext}"/>). A lane holds the partition numbers with one
+    /// remainder modulo the lane count, so a key (which lands on the same partition number in every topic) always goes
+    /// to the same lane and one booking's events from two topics never race; within a lane the runs keep their poll
+    /// order and each run its offset order. One transaction per lane rather than per partition: at moderate rates a
+    /// poll returns a message or two per partition, and the per-transaction cost (scope, begin, inbox lookup, commit)
+    /// would otherwise be paid per message.
     /// </summary>
     /// <returns>Per run its result, or null when stopping interrupted it.</returns>
     private async Task<RunResult?[]> ApplyRunsAsync(List<List<ConsumeResult<string?, string?>>> runs, CancellationToken ct)
     {
         var results = new RunResult?[runs.Count];
-        async Task ApplyLaneAsync(IEnumerable<int> lane)
+        async Task ApplyLaneAsync(int[] lane)
         {
-            foreach (var i in lane)
+            try
             {
-                try
+                var result = await _applier.ApplyAsync(lane.SelectMany(i => runs[i]).ToList(), ct);
+                // The lane's outcome back into its runs: a run is done up to the lane's first message not done.
+                var start = 0;
+                foreach (var i in lane)
                 {
-                    results[i] = await _applier.ApplyAsync(runs[i], ct);
+                    var count = runs[i].Count;
+                    var done = Math.Clamp(result.Done - start, 0, count);
+                    results[i] = new RunResult(result.Outcomes[start..(start + count)], done, done < count ? result.WaitingOn : null);
+                    start += count;
                 }
-                catch (Exception) when (ct.IsCancellationRequested)
+                if (result.WaitingOn is null || lane.Length == 1) return;
+                // A transient failure (a lock timeout, a deadlock) may be one partition's alone: the runs not finished go
+                // again one by one, so that only a partition that still fails waits and the others flow on.
+                foreach (var i in lane)
                 {
-                    return;
+                    if (results[i] is not { WaitingOn: not null } before) continue;
+                    var again = await _applier.ApplyAsync(runs[i][before.Done..], ct);
+                    again.Outcomes.CopyTo(before.Outcomes, before.Done);
+                    results[i] = new RunResult(before.Outcomes, before.Done + again.Done, again.WaitingOn);
                 }
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
             }
         }
 
-        if (runs.Count <= 1 || _options.MaxConcurrentPartitions <= 1)
+        var laneCount = Math.Max(1, _options.MaxConcurrentPartitions);
+        var lanes = Enumerable.Range(0, runs.Count).GroupBy(i => runs[i][0].Partition.Value % laneCount).Select(g => g.ToArray()).ToList();
+        if (lanes.Count == 0) return results;
+        if (lanes.Count == 1)
         {
-            await ApplyLaneAsync(Enumerable.Range(0, runs.Count));
+            await ApplyLaneAsync(lanes[0]);
             return results;
         }
-        var lanes = Enumerable.Range(0, runs.Count).GroupBy(i => runs[i][0].Partition.Value).ToList();
-        await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentPartitions },
+        await Parallel.ForEachAsync(lanes, new ParallelOptions { MaxDegreeOfParallelism = laneCount },
             async (lane, _) => await ApplyLaneAsync(lane));
         return results;
     }
@@ -194,6 +215,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         }
 
         ConsumerTelemetry.TransientFailures.Add(1, new KeyValuePair<string, object?>("messaging.destination.name", tp.Topic),
+            new KeyValuePair<string, object?>("messaging.destination.partition.id", tp.Partition.Value),
             new KeyValuePair<string, object?>("messaging.consumer.group.name", _options.GroupId));
         var failures = _waiting.TryGetValue(tp, out var before) ? before.Failures + 1 : 1;
         var delay = TransientBackoff(failures);
