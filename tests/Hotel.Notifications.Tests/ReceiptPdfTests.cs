@@ -18,6 +18,19 @@ public sealed class ReceiptPdfTests
     }
 
     [Fact]
+    public void An_ascii_receipt_reads_back_word_for_word_in_helvetica_on_one_a4_page_with_pdf_string_delimiters_escaped()
+    {
+        var bytes = Pdf.Write("Receipt HTL-ABC234", [new("Guest", @"O'Brien (Jr.) \ co"), new("Stay", "2 night(s)")], "Thank you");
+        using var document = PdfDocument.Open(bytes);
+        var page = Assert.Single(document.GetPages());
+        Assert.Equal((595, 842), (Math.Round(page.Width), Math.Round(page.Height)));
+        Assert.Equal("Receipt HTL-ABC234 Guest O'Brien (Jr.) \\ co Stay 2 night(s) Thank you", string.Join(" ", page.GetWords().Select(w => w.Text)));
+        Assert.All(page.Letters, l => Assert.Contains("Helvetica", l.FontName));
+        var guest = page.GetWords().First(w => w.Text == "O'Brien");
+        Assert.Equal(200, Math.Round(guest.BoundingBox.Left)); // values in their column
+    }
+
+    [Fact]
     public void A_receipt_with_any_other_letter_embeds_the_font_so_the_name_renders()
     {
         var bytes = Pdf.Write("Receipt HTL-ABC234", [new("Guest", "Łukasz Żółć-Müller"), new("Total", "EUR 447.00")], "Thank you");

@@ -9,9 +9,9 @@ using UglyToad.PdfPig.Fonts.TrueType.Parser;
 using UglyToad.PdfPig.Writer;
 
 /// <summary>
-/// The PDF receipt, written with PdfPig (Apache-2.0). Plain ASCII text uses the standard Helvetica;
-/// any other character embeds a TrueType font so that every guest name renders. Embedding parses the
-/// whole font on every receipt (about 28 ms of CPU, measured), so it is done only where needed. The
+/// The PDF receipt. Plain ASCII text is written in the standard Helvetica (<see cref="HelveticaPdf"/>);
+/// any other character makes PdfPig (Apache-2.0) embed a TrueType font so that every guest name renders.
+/// Embedding parses the whole font on every receipt (about 28 ms of CPU, measured), so it is done only where needed. The
 /// font file comes from <c>Notifications:ReceiptFont</c> (default DejaVu Sans, Debian's <c>fonts-dejavu-core</c>).
 /// A character the font has no glyph for (CJK in DejaVu, emoji, control characters) is drawn as
 /// <see cref="Replacement"/>: PdfPig throws on such a character, and the mail itself still shows the name in full.
@@ -27,35 +27,49 @@ public sealed class ReceiptPdf(IOptions<NotificationsOptions> options)
 
     public byte[] Write(string title, IReadOnlyList<Line> lines, string footer)
     {
-        var builder = new PdfDocumentBuilder();
         var text = lines.SelectMany(l => new[] { l.Label, l.Value }).Append(title).Append(footer);
-        PdfDocumentBuilder.AddedFont font;
-        Func<string, string> drawable;
-        if (text.All(t => t.All(c => c is >= ' ' and <= '~')))
-        {
-            font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
-            drawable = t => t;
-        }
-        else
-        {
-            var embeddable = Font();
-            font = builder.AddTrueTypeFont(embeddable.Bytes);
-            drawable = embeddable.Drawable;
-        }
-        var page = builder.AddPage(PageSize.A4);
-        var y = 780.0;
-        page.AddText(drawable(title), 20, new PdfPoint(56, y), font);
-        y -= 16;
-        page.DrawLine(new PdfPoint(56, y), new PdfPoint(540, y), 0.5);
+        return text.All(HelveticaPdf.CanWrite) ? WriteInHelvetica(title, lines, footer) : WriteEmbedding(title, lines, footer);
+    }
+
+    // The same layout in both: title, rule, label/value rows, footer.
+    private const double Left = 56, ValueLeft = 200, Right = 540, Top = 780;
+
+    private static byte[] WriteInHelvetica(string title, IReadOnlyList<Line> lines, string footer)
+    {
+        var texts = new List<HelveticaPdf.Text> { new(title, 20, Left, Top) };
+        var y = Top - 16;
+        var rule = new HelveticaPdf.Line(Left, y, Right, y, 0.5);
         y -= 28;
         foreach (var line in lines)
         {
-            page.AddText(drawable(line.Label), 11, new PdfPoint(56, y), font);
-            page.AddText(drawable(line.Value), 11, new PdfPoint(200, y), font);
+            texts.Add(new(line.Label, 11, Left, y));
+            texts.Add(new(line.Value, 11, ValueLeft, y));
+            y -= 20;
+        }
+        texts.Add(new(footer, 9, Left, y - 16));
+        return HelveticaPdf.Write(texts, [rule]);
+    }
+
+    private byte[] WriteEmbedding(string title, IReadOnlyList<Line> lines, string footer)
+    {
+        var builder = new PdfDocumentBuilder();
+        var embeddable = Font();
+        var font = builder.AddTrueTypeFont(embeddable.Bytes);
+        Func<string, string> drawable = embeddable.Drawable;
+        var page = builder.AddPage(PageSize.A4);
+        var y = Top;
+        page.AddText(drawable(title), 20, new PdfPoint(Left, y), font);
+        y -= 16;
+        page.DrawLine(new PdfPoint(Left, y), new PdfPoint(Right, y), 0.5);
+        y -= 28;
+        foreach (var line in lines)
+        {
+            page.AddText(drawable(line.Label), 11, new PdfPoint(Left, y), font);
+            page.AddText(drawable(line.Value), 11, new PdfPoint(ValueLeft, y), font);
             y -= 20;
         }
         y -= 16;
-        page.AddText(drawable(footer), 9, new PdfPoint(56, y), font);
+        page.AddText(drawable(footer), 9, new PdfPoint(Left, y), font);
         return builder.Build();
     }
 
