@@ -9,6 +9,7 @@ namespace Hotel.Eventing;
 public static class EventingModel
 {
     public const string OutboxTable = "outbox";
+    public const string InboxTable = "inbox";
 
     /// <summary>Maps the <c>outbox</c> table with Debezium's default column names.</summary>
     public static ModelBuilder AddOutbox(this ModelBuilder modelBuilder)
@@ -34,7 +35,7 @@ public static class EventingModel
     {
         modelBuilder.Entity<InboxMessage>(e =>
         {
-            e.ToTable("inbox");
+            e.ToTable(InboxTable);
             e.HasKey(m => m.EventId);
             e.Property(m => m.EventId).HasColumnName("event_id");
             e.Property(m => m.EventType).HasColumnName("event_type").HasMaxLength(255);

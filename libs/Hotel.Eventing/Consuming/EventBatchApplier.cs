@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Hotel.Eventing.Inbox;
 using MassTransit.Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Hotel.Eventing.Consuming;
 
@@ -19,8 +20,9 @@ internal sealed record RunResult(ApplyOutcome[] Outcomes, int Done, Exception? W
 
 /// <summary>
 /// Applies a run of messages, each partition's in offset order, exactly once. The whole run goes in
-/// one scope and one transaction: one inbox lookup for all its ids, each handler dispatched and its
-/// changes saved in turn with its inbox row (so a handler sees what the ones before it did), one commit.
+/// one scope and one transaction: one statement that records all its ids in the inbox and returns those new to it,
+/// each new event's handler dispatched and its changes saved in turn (so a handler sees what the ones before it did),
+/// one commit.
 /// If the run fails deterministically, it is rolled back and applied again one message at a time, each
 /// with bounded retries, so that a poison message is isolated and dead-lettered alone while the others
 /// commit once, in order. A transient failure (<see cref="TransientFailures"/>) dead-letters nothing: the
@@ -134,12 +136,11 @@ internal sealed class EventBatchApplier<TDbContext>(
             var outcomes = new ApplyOutcome[messages.Count];
             var processedAt = DateTimeOffset.UtcNow; // one instant per transaction (its commit time is in pg_xact_commit_timestamp)
             await using var transaction = await db.Database.BeginTransactionAsync(token);
-            var ids = messages.Select(m => m.EventId!.Value).Distinct().ToList();
-            var seen = (await db.Set<InboxMessage>().Where(m => ids.Contains(m.EventId)).Select(m => m.EventId).ToListAsync(token)).ToHashSet();
+            var claimed = await ClaimAsync(db, messages, processedAt, token);
             for (var i = 0; i < messages.Count; i++)
             {
                 var message = messages[i];
-                if (!seen.Add(message.EventId!.Value)) // applied before, or earlier in this batch
+                if (!claimed.Remove(message.EventId!.Value)) // applied before, or earlier in this batch
                 {
                     if (logger.IsEnabled(LogLevel.Debug))
                         logger.LogDebug("Event {EventId} at {TopicPartitionOffset} was applied before; skipping", message.EventId, message.Result.TopicPartitionOffset);
@@ -148,21 +149,39 @@ internal sealed class EventBatchApplier<TDbContext>(
                 }
                 using var activity = StartActivity(message);
                 await message.Registration!.Dispatch(mediator, message.Event!, token);
-                // The inbox row goes in the same save (one round trip) as the handler's changes, and is saved before
-                // the next handler runs, which may read what this one wrote.
-                db.Set<InboxMessage>().Add(new InboxMessage
-                {
-                    EventId = message.EventId!.Value,
-                    EventType = message.Registration!.Name,
-                    Topic = message.Result.Topic,
-                    ProcessedAt = processedAt,
-                });
+                // Saved before the next handler runs, which may read what this one wrote.
                 await db.SaveChangesAsync(token);
                 outcomes[i] = ApplyOutcome.Applied;
             }
             await transaction.CommitAsync(token);
             return outcomes;
         }, ct);
+    }
+
+    /// <summary>
+    /// Records the batch's event ids in the inbox in one statement, inside the batch's transaction, and returns those
+    /// that were not there: the events to apply. An id the inbox already holds (applied before) is left as it is; a
+    /// rollback takes the new rows with it. Plain SQL rather than tracked entities and a LINQ query: this runs once per
+    /// batch in every service, and EF Core's query and change-tracking machinery cost more than the statement.
+    /// </summary>
+    private static async Task<HashSet<Guid>> ClaimAsync(TDbContext db, IReadOnlyList<ConsumedMessage> messages, DateTimeOffset processedAt, CancellationToken ct)
+    {
+        var first = messages.DistinctBy(m => m.EventId!.Value).ToList();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        // The columns as EventingModel.AddInboxAndDeadLetters maps them.
+        await using var claim = new NpgsqlCommand(
+            $"INSERT INTO {EventingModel.InboxTable} (event_id, event_type, topic, processed_at) " +
+            "SELECT u.id, u.type, u.topic, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, type, topic) " +
+            "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+            connection, (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
+        claim.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = first.Select(m => m.EventId!.Value).ToArray() });
+        claim.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = first.Select(m => m.Registration!.Name).ToArray() });
+        claim.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = first.Select(m => m.Result.Topic).ToArray() });
+        claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = processedAt });
+        var claimed = new HashSet<Guid>();
+        await using var reader = await claim.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) claimed.Add(reader.GetGuid(0));
+        return claimed;
     }
 
     /// <summary>A consumer span per message that continues the producer's trace; the handler's own writes (outbox rows) carry it on.</summary>
