@@ -44,14 +44,7 @@ public sealed class TransientFailureTests(InfraFixture infra)
     public async Task A_row_locked_past_the_lock_timeout_makes_the_partition_wait_instead_of_dead_lettering()
     {
         await using var bed = await ConsumingTestBed.CreateAsync(infra, partitions: 1);
-        var database = new NpgsqlConnectionStringBuilder(bed.ConnectionString).Database!;
-        await using (var admin = new NpgsqlConnection(infra.Postgres.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" SET lock_timeout = '100ms'", admin);
-            await alter.ExecuteNonQueryAsync();
-        }
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(bed.ConnectionString)); // the setting applies to new sessions only
+        await LockTimeoutOf100MsAsync(bed);
         var failures = new ConcurrentQueue<long>();
         using var meters = TransientFailuresOf(bed.Topic, failures);
         await bed.StartHostAsync();
@@ -80,14 +73,7 @@ public sealed class TransientFailureTests(InfraFixture infra)
     public async Task A_partition_waiting_out_a_lock_does_not_hold_back_another_in_the_same_transaction_lane()
     {
         await using var bed = await ConsumingTestBed.CreateAsync(infra, partitions: 4);
-        var database = new NpgsqlConnectionStringBuilder(bed.ConnectionString).Database!;
-        await using (var admin = new NpgsqlConnection(infra.Postgres.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" SET lock_timeout = '100ms'", admin);
-            await alter.ExecuteNonQueryAsync();
-        }
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(bed.ConnectionString)); // the setting applies to new sessions only
+        await LockTimeoutOf100MsAsync(bed);
         var (failures, stopped) = (new ConcurrentQueue<long>(), new ConcurrentQueue<int>());
         using var meters = TransientFailuresOf(bed.Topic, failures, stopped);
         await bed.StartHostAsync(o => o.MaxConcurrentPartitions = 1); // one lane: both partitions' runs in one transaction
@@ -192,6 +178,19 @@ public sealed class TransientFailureTests(InfraFixture infra)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A statement waiting for a row lock gives up after 100 ms (55P03, a transient failure) in the bed's database.</summary>
+    private async Task LockTimeoutOf100MsAsync(ConsumingTestBed bed)
+    {
+        var database = new NpgsqlConnectionStringBuilder(bed.ConnectionString).Database!;
+        await using (var admin = new NpgsqlConnection(infra.Postgres.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" SET lock_timeout = '100ms'", admin);
+            await alter.ExecuteNonQueryAsync();
+        }
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(bed.ConnectionString)); // the setting applies to new sessions only
     }
 
     private static MeterListener TransientFailuresOf(string topic, ConcurrentQueue<long> into, ConcurrentQueue<int>? partitions = null)
