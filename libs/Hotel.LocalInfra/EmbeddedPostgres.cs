@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -185,11 +186,21 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException) { return false; }
     }
 
+    private static readonly ConcurrentDictionary<int, bool> HandedOut = new();
+
+    /// <summary>
+    /// A loopback port free now, never the same one twice in this process: a port handed out is usually not bound yet
+    /// when the next is asked for, and the kernel may offer it again (two services of one run were given the same port).
+    /// </summary>
     public static int FreeTcpPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (HandedOut.TryAdd(port, true)) return port;
+        }
     }
 
     private static async Task RunAsync(string binDir, string tool, string[] args, CancellationToken ct)
