@@ -27,49 +27,36 @@ public sealed class ReceiptPdf(IOptions<NotificationsOptions> options)
 
     public byte[] Write(string title, IReadOnlyList<Line> lines, string footer)
     {
-        var text = lines.SelectMany(l => new[] { l.Label, l.Value }).Append(title).Append(footer);
-        return text.All(HelveticaPdf.CanWrite) ? WriteInHelvetica(title, lines, footer) : WriteEmbedding(title, lines, footer);
+        var (texts, rule) = Layout(title, lines, footer);
+        return texts.All(t => HelveticaPdf.CanWrite(t.Value)) ? HelveticaPdf.Write(texts, [rule]) : WriteEmbedding(texts, rule);
     }
 
-    // The same layout in both: title, rule, label/value rows, footer.
-    private const double Left = 56, ValueLeft = 200, Right = 540, Top = 780;
-
-    private static byte[] WriteInHelvetica(string title, IReadOnlyList<Line> lines, string footer)
+    /// <summary>The page, whichever writer draws it: title, rule, label/value rows, footer.</summary>
+    private static (List<HelveticaPdf.Text> Texts, HelveticaPdf.Line Rule) Layout(string title, IReadOnlyList<Line> lines, string footer)
     {
-        var texts = new List<HelveticaPdf.Text> { new(title, 20, Left, Top) };
-        var y = Top - 16;
-        var rule = new HelveticaPdf.Line(Left, y, Right, y, 0.5);
+        const double left = 56, valueLeft = 200, right = 540, top = 780;
+        var texts = new List<HelveticaPdf.Text> { new(title, 20, left, top) };
+        var y = top - 16;
+        var rule = new HelveticaPdf.Line(left, y, right, y, 0.5);
         y -= 28;
         foreach (var line in lines)
         {
-            texts.Add(new(line.Label, 11, Left, y));
-            texts.Add(new(line.Value, 11, ValueLeft, y));
+            texts.Add(new(line.Label, 11, left, y));
+            texts.Add(new(line.Value, 11, valueLeft, y));
             y -= 20;
         }
-        texts.Add(new(footer, 9, Left, y - 16));
-        return HelveticaPdf.Write(texts, [rule]);
+        texts.Add(new(footer, 9, left, y - 16));
+        return (texts, rule);
     }
 
-    private byte[] WriteEmbedding(string title, IReadOnlyList<Line> lines, string footer)
+    private byte[] WriteEmbedding(List<HelveticaPdf.Text> texts, HelveticaPdf.Line rule)
     {
         var builder = new PdfDocumentBuilder();
         var embeddable = Font();
         var font = builder.AddTrueTypeFont(embeddable.Bytes);
-        Func<string, string> drawable = embeddable.Drawable;
         var page = builder.AddPage(PageSize.A4);
-        var y = Top;
-        page.AddText(drawable(title), 20, new PdfPoint(Left, y), font);
-        y -= 16;
-        page.DrawLine(new PdfPoint(Left, y), new PdfPoint(Right, y), 0.5);
-        y -= 28;
-        foreach (var line in lines)
-        {
-            page.AddText(drawable(line.Label), 11, new PdfPoint(Left, y), font);
-            page.AddText(drawable(line.Value), 11, new PdfPoint(ValueLeft, y), font);
-            y -= 20;
-        }
-        y -= 16;
-        page.AddText(drawable(footer), 9, new PdfPoint(Left, y), font);
+        page.DrawLine(new PdfPoint(rule.X1, rule.Y1), new PdfPoint(rule.X2, rule.Y2), rule.Width);
+        foreach (var t in texts) page.AddText(embeddable.Drawable(t.Value), t.Size, new PdfPoint(t.X, t.Y), font);
         return builder.Build();
     }
 
