@@ -1,3 +1,4 @@
+using Hotel.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace Hotel.Contract.Tests;

@@ -1,3 +1,4 @@
+using Hotel.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hotel.Cdc;

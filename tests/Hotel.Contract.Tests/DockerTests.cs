@@ -1,3 +1,4 @@
+using Hotel.Testing;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;

@@ -1,3 +1,4 @@
+using Hotel.Testing;
 namespace Hotel.Contract.Tests;
 
 using Hotel.ServiceDefaults;

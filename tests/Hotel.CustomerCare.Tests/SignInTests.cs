@@ -130,7 +130,7 @@ public sealed class SignInTests(InfraFixture infra, ITestOutputHelper output)
     private static Dictionary<string, string> AgentEntry(string email, string role, string password)
     {
         var printed = new StringWriter();
-        Assert.Equal(0, HashPasswordCommand.Run(["--email", email, "--role", role, "--name", email], new StringReader(password + "\n"), printed, inputRedirected: true));
+        Assert.Equal(0, HashPasswordCommand.Run(email, email, role, new StringReader(password + "\n"), printed, inputRedirected: true));
         var text = printed.ToString();
         Assert.DoesNotContain(password, text);
         var json = text[text.IndexOf('{')..(text.IndexOf('}') + 1)];

@@ -54,7 +54,7 @@ public sealed class ViewTests(InfraFixture infra, ITestOutputHelper output)
             ["HOTEL_AGENT_EMAIL"] = CareApp.Supervisor,
             ["HOTEL_AGENT_PASSWORD"] = CareApp.SupervisorPassword,
         };
-        await using var cli = ChildProcess.StartDotnet("hotel.dll", ["rebuild-view", "--timeout", ((int)Deadline.TotalSeconds).ToString()], env);
+        await using var cli = ChildProcess.StartHotel(["rebuild-view", "--timeout", ((int)Deadline.TotalSeconds).ToString()], env);
         var code = await cli.ExitCodeAsync(Deadline + TimeSpan.FromSeconds(30));
         output.WriteLine(cli.Output);
 

@@ -66,7 +66,7 @@ public sealed class DlqCommandTests(InfraFixture infra, ITestOutputHelper output
 
     private async Task<(int Code, string Output)> HotelAsync(string[] args, IDictionary<string, string> env)
     {
-        await using var cli = ChildProcess.StartDotnet("hotel.dll", args, env);
+        await using var cli = ChildProcess.StartHotel(args, env);
         var code = await cli.ExitCodeAsync(CommandTimeout);
         output.WriteLine($"$ hotel {string.Join(' ', args)} → {code}\n{cli.Output}");
         return (code, cli.Output);

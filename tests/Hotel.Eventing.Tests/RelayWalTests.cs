@@ -170,11 +170,12 @@ public sealed class RelayWalTests(InfraFixture infra, ITestOutputHelper output)
         }
     }
 
+    /// <summary><c>./hotel slots …</c>, through the script; output and errors together, in both places of the tuple.</summary>
     private static async Task<(int Code, string Output, string Error)> SlotsAsync(string[] args)
     {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = await Hotel.Cli.SlotsCommand.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
+        await using var cli = ChildProcess.StartHotel(["slots", .. args]);
+        var code = await cli.ExitCodeAsync(TimeSpan.FromSeconds(60));
+        return (code, cli.Output, cli.Output);
     }
 
     /// <summary>The relay's durable marker (its table appears with the relay's first start).</summary>

@@ -20,10 +20,23 @@ public sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess StartDotnet(string assembly, IEnumerable<string> args, IDictionary<string, string>? env = null) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly), .. args], env);
 
+    /// <summary>
+    /// Runs <c>./hotel args…</c>, the script a person types, from the repository's root; <paramref name="input"/> (a
+    /// line, say) is its whole standard input. The script execs the CLI, so <see cref="Id"/> is the CLI's pid.
+    /// </summary>
+    public static ChildProcess StartHotel(IEnumerable<string> args, IDictionary<string, string>? env = null, string? input = null) =>
+        Start("bash", [Repository.PathOf("hotel"), .. args], env, input);
+
     /// <summary>Runs <paramref name="program"/> with <paramref name="args"/>, its output and errors collected in <see cref="Output"/>.</summary>
-    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    public static ChildProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, string? input = null)
     {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
+            UseShellExecute = false,
+        };
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi };
@@ -33,6 +46,11 @@ public sealed class ChildProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
         return child;
     }
 
@@ -59,6 +77,12 @@ public sealed class ChildProcess : IAsyncDisposable
         if (!_process.HasExited) _ = kill(_process.Id, 15);
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>SIGINT, as Ctrl+C in a terminal sends it (here to this process alone, not to a process group).</summary>
+    public void Interrupt()
+    {
+        if (!_process.HasExited) _ = kill(_process.Id, 2);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]

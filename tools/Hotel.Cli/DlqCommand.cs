@@ -13,26 +13,7 @@ namespace Hotel.Cli;
 /// </summary>
 public static class DlqCommand
 {
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var (target, rest) = StackTarget.From(args);
-        try
-        {
-            return rest switch
-            {
-                ["list"] => await ListAsync(target, includeReplayed: false),
-                ["list", "--all"] => await ListAsync(target, includeReplayed: true),
-                ["replay", var service, .. var ids] when ids.Length > 0 => await ReplayAsync(target, service, ids),
-                _ => throw new CliException($"usage: dlq list [--all] {StackTarget.Options} | dlq replay <service> <id>... {StackTarget.Options}"),
-            };
-        }
-        catch (Exception e) when (e is NpgsqlException { InnerException: SocketException or TimeoutException } or SocketException or TimeoutException)
-        {
-            throw new CliException($"cannot reach PostgreSQL ({e.Message}); start ./hotel run or give --postgres <connection string> (or HOTEL_POSTGRES).");
-        }
-    }
-
-    private static async Task<int> ListAsync(StackTarget target, bool includeReplayed)
+    public static Task<int> ListAsync(StackTarget target, bool includeReplayed) => Reaching(async () =>
     {
         var table = new Table().AddColumns("service", "id", "failed at", "source", "event", "error", "replayed");
         var total = 0;
@@ -58,18 +39,26 @@ public static class DlqCommand
         AnsiConsole.Write(table);
         Console.WriteLine($"{total} dead letter(s). Replay with: ./hotel dlq replay <service> <id>...");
         return 0;
-    }
+    });
 
-    private static async Task<int> ReplayAsync(StackTarget target, string service, string[] rawIds)
+    public static Task<int> ReplayAsync(StackTarget target, string service, long[] ids) => Reaching(async () =>
     {
         if (!target.Databases.TryGetValue(service, out var cs))
             throw new CliException($"unknown service '{service}'; known: {string.Join(", ", target.Databases.Keys)}.");
         var bootstrap = target.BootstrapServers ?? throw new CliException("give --bootstrap-servers host:port (or set HOTEL_KAFKA_BOOTSTRAP_SERVERS) to replay.");
-        var ids = rawIds.Select(r => long.TryParse(r, out var id) ? id : throw new CliException($"'{r}' is not a dead-letter id (a number from dlq list).")).ToList();
         var result = await new DeadLetterStore(cs).ReplayAsync(ids, bootstrap);
         foreach (var id in result.Replayed) Console.WriteLine($"replayed {service} dead letter {id}");
         foreach (var id in result.NotFound) Console.Error.WriteLine($"no dead letter {id} in {service}");
         return result.NotFound.Count == 0 ? 0 : 1;
+    });
+
+    private static async Task<int> Reaching(Func<Task<int>> work)
+    {
+        try { return await work(); }
+        catch (Exception e) when (e is NpgsqlException { InnerException: SocketException or TimeoutException } or SocketException or TimeoutException)
+        {
+            throw new CliException($"cannot reach PostgreSQL ({e.Message}); start ./hotel run or give --postgres <connection string> (or HOTEL_POSTGRES).");
+        }
     }
 
     /// <summary><c>System.Text.Json.JsonException: …</c> → <c>JsonException: …</c>: the namespace adds nothing in a listing.</summary>

@@ -11,26 +11,15 @@ namespace Hotel.Cli;
 /// </summary>
 public static class HashPasswordCommand
 {
-    private const string UsageLine = "usage: hash-password --email e-mail [--name \"Full Name\"] [--role agent|supervisor]";
     private const int MinimumLength = 12;
     private const string Agent = "agent", Supervisor = "supervisor"; // customer care's Roles
 
-    public static int Run(string[] args, TextReader input, TextWriter output, bool inputRedirected)
+    public static int Run(string email, string? name, string role, TextReader input, TextWriter output, bool inputRedirected)
     {
-        string? email = null, name = null;
-        var role = Agent;
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new CliException($"{args[i]} needs a value. {UsageLine}");
-            switch (args[i])
-            {
-                case "--email": email = Next().Trim(); break;
-                case "--name": name = Next().Trim(); break;
-                case "--role": role = Next().Trim().ToLowerInvariant(); break;
-                default: throw new CliException(UsageLine);
-            }
-        }
-        if (string.IsNullOrWhiteSpace(email) || !email.Contains('@')) throw new CliException($"--email is required. {UsageLine}");
+        email = email.Trim();
+        name = name?.Trim();
+        role = role.Trim().ToLowerInvariant();
+        if (!email.Contains('@')) throw new CliException($"--email needs an e-mail address, not '{email}'.");
         if (role is not (Agent or Supervisor)) throw new CliException($"--role is agent or supervisor, not '{role}'.");
 
         var password = inputRedirected ? input.ReadLine() ?? "" : ReadTwiceWithoutEcho();
@@ -39,7 +28,7 @@ public static class HashPasswordCommand
         var entry = new Dictionary<string, string>
         {
             ["Email"] = email,
-            ["Name"] = name ?? email,
+            ["Name"] = string.IsNullOrEmpty(name) ? email : name,
             ["Role"] = role,
             ["PasswordHash"] = PasswordHashes.Hash(password),
         };

@@ -1,28 +1,17 @@
 using Hotel.Cli;
-using Hotel.Cli.Bench;
-using Hotel.Cli.Run;
 
-// `./hotel <command>`: the bash script installs what is missing and builds, then runs this.
-var command = args.FirstOrDefault() ?? "help";
-var rest = args.Skip(1).ToArray();
+// `./hotel <command>`: the bash script installs what is missing and builds, then runs this; the commands are in CommandTable.
+using var termination = new Termination();
 try
 {
-    return command switch
-    {
-        "run" => await LocalRun.RunAsync(rest),
-        "relay" => await RelayCommand.RunAsync(rest),
-        "dlq" => await DlqCommand.RunAsync(rest),
-        "slots" => await SlotsCommand.RunAsync(rest, Console.Out, Console.Error),
-        "bench" => await BenchCommand.RunAsync(rest),
-        "bench-peer" => await PeerCommand.RunAsync(rest),
-        "rebuild-view" => await RebuildViewCommand.RunAsync(rest),
-        "hash-password" => HashPasswordCommand.Run(rest, Console.In, Console.Out, Console.IsInputRedirected),
-        "help" or "--help" or "-h" => Usage.Print(),
-        _ => Usage.Fail($"Unknown command '{command}'."),
-    };
+    return await CommandTable.InvokeAsync(args, termination);
 }
 catch (CliException e)
 {
-    Console.Error.WriteLine($"hotel {command}: {e.Message}");
+    Console.Error.WriteLine($"hotel {args.FirstOrDefault()}: {e.Message}");
     return 2;
+}
+catch (OperationCanceledException) when (termination.Token.IsCancellationRequested)
+{
+    return Termination.ExitCode;
 }

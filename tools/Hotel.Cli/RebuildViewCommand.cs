@@ -25,30 +25,30 @@ public static class RebuildViewCommand
         public bool DigestsEqual => DigestBefore == DigestAfter;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string? url, string? user, string? password, TimeSpan timeout, CancellationToken ct)
     {
-        string? url = Environment.GetEnvironmentVariable("HOTEL_CUSTOMER_CARE_URL"), user = Environment.GetEnvironmentVariable("HOTEL_AGENT_EMAIL"), password = Environment.GetEnvironmentVariable("HOTEL_AGENT_PASSWORD");
-        var timeout = TimeSpan.FromMinutes(10);
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new CliException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--url": url = Next(); break;
-                case "--user": user = Next(); break;
-                case "--password": password = Next(); break;
-                case "--timeout": timeout = TimeSpan.FromSeconds(int.TryParse(Next(), out var s) && s > 0 ? s : throw new CliException("--timeout takes seconds.")); break;
-                default: throw new CliException("usage: rebuild-view [--url http://127.0.0.1:5400] [--user e-mail] [--password p] [--timeout seconds]");
-            }
-        }
+        url ??= Environment.GetEnvironmentVariable("HOTEL_CUSTOMER_CARE_URL");
+        user ??= Environment.GetEnvironmentVariable("HOTEL_AGENT_EMAIL");
+        password ??= Environment.GetEnvironmentVariable("HOTEL_AGENT_PASSWORD");
         if (url is null)
         {
             var info = RunInfo.ReadLive(ServiceCatalog.DataDirectory(ServiceCatalog.RepositoryRoot()));
             if (!info.Services.TryGetValue("customer-care", out url))
                 throw new CliException("customer-care is not part of the running ./hotel run; give --url (or set HOTEL_CUSTOMER_CARE_URL).");
         }
-        var result = await RebuildAsync(new Uri(url), user ?? DevSupervisor, password ?? DevSupervisorPassword, AnsiConsole.Console, timeout, CancellationToken.None);
-        return result.DigestsEqual ? 0 : 1;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl)) throw new CliException($"'{url}' is not a URL (e.g. http://127.0.0.1:5400).");
+        try
+        {
+            var result = await RebuildAsync(baseUrl, user ?? DevSupervisor, password ?? DevSupervisorPassword, AnsiConsole.Console, timeout, ct);
+            return result.DigestsEqual ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The rebuild's consumer group is customer care's view consumer from now on: stopping it half-way would leave
+            // the view half-filled, so only the watching stops.
+            Console.Error.WriteLine("hotel rebuild-view: stopped watching. If the rebuild had started, it goes on in customer care; GET /api/admin/rebuild shows its progress.");
+            return Termination.ExitCode;
+        }
     }
 
     public static async Task<Result> RebuildAsync(Uri baseUrl, string user, string password, IAnsiConsole console, TimeSpan timeout, CancellationToken ct)

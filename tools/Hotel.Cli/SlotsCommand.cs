@@ -12,28 +12,15 @@ namespace Hotel.Cli;
 /// </summary>
 public static class SlotsCommand
 {
-    private const string UsageLine = "usage: slots [list] [--postgres <connection string>] | slots drop <slot> [--postgres <connection string>]";
+    public static Task<int> ListAsync(string? postgres, TextWriter output) =>
+        Reaching(postgres ?? DefaultConnectionString(), cs => ListSlotsAsync(cs, output));
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> DropAsync(string? postgres, string slot, TextWriter output, TextWriter error) =>
+        Reaching(postgres ?? DefaultConnectionString(), cs => DropSlotAsync(cs, slot, output, error));
+
+    private static async Task<int> Reaching(string cs, Func<string, Task<int>> work)
     {
-        string? postgres = null;
-        var words = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--postgres") postgres = i + 1 < args.Length ? args[++i] : throw new CliException("--postgres needs a connection string.");
-            else if (args[i].StartsWith("--", StringComparison.Ordinal)) throw new CliException($"unknown option '{args[i]}'. {UsageLine}");
-            else words.Add(args[i]);
-        }
-        var cs = postgres ?? DefaultConnectionString();
-        try
-        {
-            return words switch
-            {
-                [] or ["list"] => await ListAsync(cs, output),
-                ["drop", var slot] => await DropAsync(cs, slot, output, error),
-                _ => throw new CliException(UsageLine),
-            };
-        }
+        try { return await work(cs); }
         catch (Exception e) when (e is NpgsqlException { InnerException: SocketException or TimeoutException } or SocketException or TimeoutException)
         {
             var b = new NpgsqlConnectionStringBuilder(cs);
@@ -50,7 +37,7 @@ public static class SlotsCommand
         return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Timeout = 5 }.ConnectionString;
     }
 
-    private static async Task<int> ListAsync(string cs, TextWriter output)
+    private static async Task<int> ListSlotsAsync(string cs, TextWriter output)
     {
         var slots = await ReplicationSlots.ListAsync(cs);
         if (slots.Count == 0)
@@ -72,7 +59,7 @@ public static class SlotsCommand
         return 0;
     }
 
-    private static async Task<int> DropAsync(string cs, string slot, TextWriter output, TextWriter error)
+    private static async Task<int> DropSlotAsync(string cs, string slot, TextWriter output, TextWriter error)
     {
         switch (await ReplicationSlots.DropAsync(cs, slot))
         {

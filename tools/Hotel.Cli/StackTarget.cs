@@ -10,35 +10,23 @@ namespace Hotel.Cli;
 /// </summary>
 public sealed record StackTarget(IReadOnlyDictionary<string, string> Databases, string? BootstrapServers)
 {
-    public const string Options = "[--postgres <connection string>] [--bootstrap-servers host:port]";
-
-    /// <summary>Takes the two options out of <paramref name="args"/>; the rest is returned for the command.</summary>
-    public static (StackTarget Target, string[] Remaining) From(string[] args)
+    /// <summary>From the two options when given, else their environment variables, else the live run.</summary>
+    public static StackTarget From(string? postgres, string? bootstrap)
     {
-        string? postgres = Environment.GetEnvironmentVariable("HOTEL_POSTGRES"), bootstrap = Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS");
-        var rest = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new CliException($"{args[i]} needs a value.");
-            switch (args[i])
-            {
-                case "--postgres": postgres = Next(); break;
-                case "--bootstrap-servers": bootstrap = Next(); break;
-                default: rest.Add(args[i]); break;
-            }
-        }
+        postgres ??= Environment.GetEnvironmentVariable("HOTEL_POSTGRES");
+        bootstrap ??= Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS");
         if (string.IsNullOrWhiteSpace(postgres))
         {
             RunInfo info;
             try { info = RunInfo.ReadLive(ServiceCatalog.DataDirectory(ServiceCatalog.RepositoryRoot())); }
             catch (CliException e) { throw new CliException($"{e.Message} For another stack (docker-compose) give --postgres <connection string> (or HOTEL_POSTGRES)."); }
-            return (new StackTarget(info.Postgres.Databases, string.IsNullOrWhiteSpace(bootstrap) ? info.Kafka.BootstrapServers : bootstrap), rest.ToArray());
+            return new StackTarget(info.Postgres.Databases, string.IsNullOrWhiteSpace(bootstrap) ? info.Kafka.BootstrapServers : bootstrap);
         }
         NpgsqlConnectionStringBuilder cluster;
         try { cluster = new NpgsqlConnectionStringBuilder(postgres); }
         catch (ArgumentException e) { throw new CliException($"--postgres / HOTEL_POSTGRES is not a connection string: {e.Message}"); }
         // One cluster holds every service's database, named as ./hotel run and docker-compose name them.
         var databases = ServiceCatalog.All.ToDictionary(s => s.Name, s => new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = s.Database }.ConnectionString);
-        return (new StackTarget(databases, string.IsNullOrWhiteSpace(bootstrap) ? null : bootstrap), rest.ToArray());
+        return new StackTarget(databases, string.IsNullOrWhiteSpace(bootstrap) ? null : bootstrap);
     }
 }

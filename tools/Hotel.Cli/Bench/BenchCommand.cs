@@ -18,9 +18,8 @@ namespace Hotel.Cli.Bench;
 /// </summary>
 public static class BenchCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(BenchSettings settings, Termination termination)
     {
-        var settings = BenchSettings.Parse(args);
         var root = ServiceCatalog.RepositoryRoot();
         var dataDirectory = ServiceCatalog.DataDirectory(root);
         var scratch = Path.Combine(dataDirectory, "bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
@@ -44,11 +43,22 @@ public static class BenchCommand
         Environment.SetEnvironmentVariable("HOTEL_INBOX_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
 
         AnsiConsole.MarkupLineInterpolated($"[bold]Hotel benchmark[/]: {Describe(settings)}; {Environment.ProcessorCount} cores");
+        var ct = termination.Token;
+        termination.OnForce(() => EmbeddedPostgres.StopImmediately(Path.Combine(scratch, "pg"))); // the services watch this pid; PostgreSQL does not
         try
         {
-            await using var stack = await Step("Starting PostgreSQL, embedded Kafka, services and relay", () => LocalStack.StartAsync(root, options, loggers, CancellationToken.None));
+            await using var stack = await Step("Starting PostgreSQL, embedded Kafka, services and relay", () => LocalStack.StartAsync(root, options, loggers, ct));
             var measuring = MeasureAsync();
-            if (await Task.WhenAny(measuring, stack.ServiceGaveUp) != measuring)
+            var interrupted = Task.Delay(Timeout.Infinite, ct);
+            var first = await Task.WhenAny(measuring, stack.ServiceGaveUp, interrupted);
+            if (first == interrupted)
+            {
+                // The measurement is abandoned where it is (its figures would be partial); leaving this block stops the stack.
+                _ = measuring.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                AnsiConsole.MarkupLine("[yellow]Interrupted: stopping the bench's services, relay and PostgreSQL…[/]");
+                return Termination.ExitCode;
+            }
+            if (first != measuring)
             {
                 var dead = stack.ServiceGaveUp.Result;
                 throw new CliException($"{dead.Name} exited during the bench (code {dead.LastExitCode}); the bench does not restart services, so it stops. Its log: {Path.GetFileName(dead.LogFile)} among the service logs named below.");

@@ -11,7 +11,7 @@ public static class PeerCommand
 {
     private const string Project = "tools/Hotel.Bench.Peer";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
         var root = ServiceCatalog.RepositoryRoot();
         var assembly = new[] { "Release", "Debug" }
@@ -23,15 +23,13 @@ public static class PeerCommand
         var psi = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false };
         psi.ArgumentList.Add(assembly);
         foreach (var arg in args) psi.ArgumentList.Add(arg);
-        if (!args.Contains("--data"))
-        {
-            psi.ArgumentList.Add("--data");
-            psi.ArgumentList.Add(ServiceCatalog.DataDirectory(root));
-        }
+        psi.ArgumentList.Add("--data");
+        psi.ArgumentList.Add(ServiceCatalog.DataDirectory(root));
         using var bench = Process.Start(psi) ?? throw new CliException("could not start the peer benchmark.");
-        // Ctrl+C reaches the benchmark too (same process group): wait while it stops its processes and PostgreSQL.
-        Console.CancelKeyPress += (_, e) => e.Cancel = true;
-        await bench.WaitForExitAsync();
+        // A terminal's Ctrl+C reaches it too (same process group), a signal sent to this process alone does not: pass it on,
+        // then wait while it stops its processes and PostgreSQL.
+        await using var passOn = ct.Register(() => Posix.Interrupt(bench.Id));
+        await bench.WaitForExitAsync(CancellationToken.None);
         return bench.ExitCode;
     }
 }

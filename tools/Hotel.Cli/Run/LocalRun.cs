@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Hotel.LocalInfra;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -15,15 +15,13 @@ namespace Hotel.Cli.Run;
 /// </summary>
 public static class LocalRun
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(Termination termination)
     {
-        if (args.Length > 0) throw new CliException($"run takes no arguments (got '{string.Join(' ', args)}'); configure it with environment variables, see ./hotel help.");
         var root = ServiceCatalog.RepositoryRoot();
         var data = ServiceCatalog.DataDirectory(root);
         Directory.CreateDirectory(data);
-        using var stop = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        var stop = termination.Token;
+        termination.OnForce(() => EmbeddedPostgres.StopImmediately(Path.Combine(data, "pg"))); // the services watch this pid; PostgreSQL does not
         using var loggers = CliLogging.Create();
         var log = loggers.CreateLogger("hotel");
 
@@ -32,8 +30,8 @@ public static class LocalRun
             s => s.Port, EchoServiceOutput: true, RestartPolicy.FromEnvironment(), InstancesFromEnvironment(),
             KafkaSessionTimeoutFromEnvironment());
         LocalStack stack;
-        try { stack = await LocalStack.StartAsync(root, options, loggers, stop.Token); }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested) { return 130; }
+        try { stack = await LocalStack.StartAsync(root, options, loggers, stop); }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { return Termination.ExitCode; }
 
         await using (stack)
         {
@@ -59,7 +57,7 @@ public static class LocalRun
             PrintTable(info, data);
             try
             {
-                await Task.WhenAny(stack.ServiceGaveUp, Task.Delay(Timeout.Infinite, stop.Token)).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.WhenAny(stack.ServiceGaveUp, Task.Delay(Timeout.Infinite, stop)).ContinueWith(_ => { }, TaskScheduler.Default);
                 if (stack.ServiceGaveUp.IsCompleted)
                     AnsiConsole.MarkupLineInterpolated($"[red]{stack.ServiceGaveUp.Result.Name} keeps crashing; stopping the suite (see above).[/]");
             }

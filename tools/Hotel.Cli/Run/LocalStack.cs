@@ -51,7 +51,15 @@ public sealed class LocalStack : IAsyncDisposable
         var services = ServiceCatalog.Present(root).ToList();
         var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(options.DataDirectory, "pg"), options.PostgresPort, options.Durable,
             progress: m => log.LogInformation("{Message}", m), ct: ct);
-        foreach (var service in services) await postgres.EnsureDatabaseAsync(service.Database, ct);
+        try
+        {
+            foreach (var service in services) await postgres.EnsureDatabaseAsync(service.Database, ct);
+        }
+        catch
+        {
+            await postgres.DisposeAsync(); // cancelled (Ctrl+C) or failed before the stack that would stop it exists
+            throw;
+        }
 
         var embedded = string.IsNullOrWhiteSpace(options.ExternalKafka) ? EmbeddedKafka.Start() : null;
         if (embedded is not null && options.KafkaSessionTimeout is { } sessionTimeout) embedded.SetConsumerSessionTimeout(sessionTimeout);

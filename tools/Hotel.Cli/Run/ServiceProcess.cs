@@ -158,4 +158,6 @@ internal static class Posix
     private static extern int kill(int pid, int sig);
 
     public static void Terminate(int pid) => _ = kill(pid, 15);
+
+    public static void Interrupt(int pid) => _ = kill(pid, 2);
 }

@@ -1,6 +1,6 @@
-namespace Hotel.Contract.Tests;
+namespace Hotel.Testing;
 
-/// <summary>Files of the repository these tests read (they parse, they do not run Docker).</summary>
+/// <summary>Files of the repository tests read or run (the ./hotel script, docker-compose.yml, …).</summary>
 public static class Repository
 {
     public static string Root { get; } = FindRoot();
