@@ -22,7 +22,7 @@ app.UseAuthorization();
 app.UseApiRequestBodyLimit();
 app.UseRateLimiter();
 
-app.MapOpenApi();
+app.MapApiReference();
 app.MapDefaultEndpoints();
 app.MapPaymentMethodsApi();
 app.MapPaymentMethodFormApi();

@@ -18,7 +18,7 @@ app.UseAuthentication();
 app.UseApiRequestBodyLimit();
 app.UseGuestWebsite();
 
-app.MapOpenApi();
+app.MapApiReference();
 app.MapDefaultEndpoints();
 app.MapHotelsApi();
 app.MapBookingsApi();

@@ -22,7 +22,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi().AllowAnonymous();
+app.MapApiReference();
 app.MapDefaultEndpoints();
 app.MapRazorPages();
 app.MapCustomerCareApi();

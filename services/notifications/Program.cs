@@ -16,7 +16,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapApiReference();
 app.MapDefaultEndpoints();
 app.MapEmailsApi();
 

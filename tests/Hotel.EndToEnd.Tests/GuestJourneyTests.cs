@@ -15,7 +15,7 @@ namespace Hotel.EndToEnd.Tests;
 [Collection(SuiteCollection.Name)]
 public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly SuiteRun _suite = new();
+    private readonly SuiteRun _suite = new(throughScript: true); // ./hotel run, exactly as a person starts it
 
     [Fact]
     public async Task A_guest_books_on_the_website_gets_both_mails_and_an_agent_sees_the_whole_stay()
@@ -82,6 +82,28 @@ public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.WaitAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/email")).EnumerateArray()
                 .Count(m => m.GetProperty("to").EnumerateArray().Any(t => t.GetProperty("address").GetString() == email)),
             n => n >= 3, SuiteRun.Deadline, "the re-sent confirmation in maildev");
+    }
+
+    [Fact]
+    public async Task Every_service_serves_a_readable_api_reference_at_scalar_under_hotel_run()
+    {
+        var info = await _suite.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        using var http = new HttpClient();
+        foreach (var (service, url) in info.Services)
+        {
+            var page = await browser.NewPageAsync();
+            page.SetDefaultTimeout(30_000);
+            var response = await page.GotoAsync(url + "/scalar");
+            Assert.True(response!.Ok, $"{service}: {url}/scalar answered {response.Status}");
+            // Rendered from the service's own OpenAPI document: the title it gives and a path of its API.
+            var document = await http.GetFromJsonAsync<JsonElement>(url + "/openapi/v1.json");
+            var firstPath = document.GetProperty("paths").EnumerateObject().First().Name;
+            await page.Locator("text=" + document.GetProperty("info").GetProperty("title").GetString()).First.WaitForAsync();
+            await page.Locator($"text={firstPath}").First.WaitForAsync();
+            await ScreenshotAsync(page, $"scalar-{service}");
+        }
     }
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>

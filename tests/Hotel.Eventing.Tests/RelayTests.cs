@@ -177,6 +177,25 @@ public sealed class RelayCrashTests(InfraFixture infra, ITestOutputHelper output
         }
     }
 
+    [Theory]
+    [InlineData(2)]  // SIGINT: Ctrl+C
+    [InlineData(15)] // SIGTERM: how ./hotel run stops it
+    public async Task Relay_started_through_the_script_stops_cleanly_on_a_signal(int signal)
+    {
+        var cs = await infra.NewDatabaseAsync($"relay_signal_{signal}");
+        await RelayOutboxDbContext.CreateAsync(cs);
+        await using var relay = ChildProcess.StartHotel(["relay", "--database", cs, "--bootstrap-servers", infra.BootstrapServers]);
+        await Eventually.WaitAsync(() => Task.FromResult(relay.Output.Contains("Relay started") || relay.HasExited), Deadline, "the relay to start");
+        Assert.False(relay.HasExited, relay.Output);
+
+        relay.Signal(signal);
+        var code = await relay.ExitCodeAsync(TimeSpan.FromSeconds(30)); // a relay that ignored it would run on: a timeout
+        output.WriteLine(relay.Output);
+
+        Assert.Equal(0, code);
+        Assert.Contains("stopping", relay.Output);
+    }
+
     [Fact]
     public async Task Broker_and_relay_lost_together_the_archive_is_republished_to_the_fresh_broker()
     {

@@ -80,9 +80,12 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>SIGINT, as Ctrl+C in a terminal sends it (here to this process alone, not to a process group).</summary>
-    public void Interrupt()
+    public void Interrupt() => Signal(2);
+
+    /// <summary>Sends signal number <paramref name="signal"/> (2 SIGINT, 15 SIGTERM) to this process alone.</summary>
+    public void Signal(int signal)
     {
-        if (!_process.HasExited) _ = kill(_process.Id, 2);
+        if (!_process.HasExited) _ = kill(_process.Id, signal);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]

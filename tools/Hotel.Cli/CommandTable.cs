@@ -59,7 +59,7 @@ public static class CommandTable
             EnableDefaultExceptionHandler = false, // a CliException is the caller's mistake: one line, no stack trace (Program)
             Output = output,
             Error = error,
-        });
+        }, termination.Token); // the token each action is given
     }
 
     private static IEnumerable<CommandResult> Ancestry(CommandResult result)

@@ -109,7 +109,10 @@ public static class LocalRun
     private static void PrintTable(RunInfo info, string data)
     {
         var table = new Table().Title("[bold]Hotel is running[/]").AddColumn("what").AddColumn("where");
-        foreach (var (name, url) in info.Services) table.AddRow(Markup.Escape(name), Markup.Escape($"{url}   (OpenAPI {url}/openapi/v1.json)"));
+        // Scalar reads the OpenAPI document in Development only (the services' default under ./hotel run).
+        var development = (Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development") == "Development";
+        foreach (var (name, url) in info.Services)
+            table.AddRow(Markup.Escape(name), Markup.Escape($"{url}   ({(development ? $"API reference {url}/scalar, " : "")}OpenAPI {url}/openapi/v1.json)"));
         table.AddRow("kafka", Markup.Escape($"{info.Kafka.BootstrapServers}{(info.Kafka.Embedded ? "   (embedded, in memory)" : "")}"));
         table.AddRow("postgres", Markup.Escape(info.Postgres.ConnectionString));
         if (info.AgentUi is { } agentUi)
