@@ -207,7 +207,7 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                     batch.Add(await ReadRecordAsync(insert, columns, ct));
                     break;
                 case CommitMessage commit:
-                    var deliveries = batch.Select(r => producer.ProduceAsync(r.Topic, r.ToMessage(), CancellationToken.None)).ToArray();
+                    var deliveries = batch.Select(Produce).ToArray();
                     await acks.WriteAsync(new PendingTransaction(commit.TransactionEndLsn, commit.TransactionCommitTimestamp, deliveries), ct);
                     batch.Clear();
                     break;
@@ -217,6 +217,20 @@ public sealed class OutboxRelay(string connectionString, IProducer<string, strin
                     break;
             }
         }
+    }
+
+    /// <summary>Produces a captured row, inside the relay's span for it (ended at Kafka's ack) when it is traced.</summary>
+    private Task Produce(OutboxRecord record)
+    {
+        var publish = record.StartPublishActivity();
+        var delivery = producer.ProduceAsync(record.Topic, record.ToMessage(publish), CancellationToken.None);
+        if (publish is null) return delivery;
+        return delivery.ContinueWith(t =>
+        {
+            if (t.IsFaulted) publish.SetStatus(ActivityStatusCode.Error, t.Exception?.InnerException?.Message);
+            publish.Dispose();
+            return t;
+        }, TaskScheduler.Default).Unwrap();
     }
 
     private sealed record PendingTransaction(NpgsqlLogSequenceNumber EndLsn, DateTime CommittedAt, Task[] Deliveries);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Hotel.ServiceDefaults;
@@ -31,24 +32,37 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddExceptionHandler<TransientFailureExceptionHandler>();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
 
-        var otel = builder.Services.AddOpenTelemetry()
-            .WithTracing(t => t
-                .AddSource(TelemetryName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
-            .WithMetrics(m => m
-                .AddMeter(TelemetryName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation());
-        // Exported only where a collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT), e.g. in docker-compose.
+        // Traces, metrics and logs only where a collector takes them (OTEL_EXPORTER_OTLP_ENDPOINT: the Aspire dashboard
+        // that ./hotel run starts, or docker-compose's). Without one, spans and measurements would be made for nobody, on
+        // the path of every request, query and event.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService(ServiceName(builder)))
+                .WithLogging()
+                .WithTracing(t => t
+                    .AddSource(TelemetryName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql())
+                .WithMetrics(m => m
+                    .AddMeter(TelemetryName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation())
+                .UseOtlpExporter();
 
         builder.Services.AddHostedService<ParentProcessWatchdog>();
         return builder;
     }
+
+    /// <summary>
+    /// <c>service.name</c>: <c>OTEL_SERVICE_NAME</c> when set (./hotel run and compose set it), else the project's name as the
+    /// suite names its services: Hotel.CustomerCare → customer-care.
+    /// </summary>
+    public static string ServiceName(IHostApplicationBuilder builder) =>
+        builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name
+            ? name
+            : System.Text.RegularExpressions.Regex.Replace(builder.Environment.ApplicationName.Replace("Hotel.", ""), "(?<=[a-z])(?=[A-Z])", "-").ToLowerInvariant();
 
     /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (every check passes).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

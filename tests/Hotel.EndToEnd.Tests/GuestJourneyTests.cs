@@ -15,7 +15,7 @@ namespace Hotel.EndToEnd.Tests;
 [Collection(SuiteCollection.Name)]
 public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly SuiteRun _suite = new(throughScript: true); // ./hotel run, exactly as a person starts it
+    private readonly SuiteRun _suite = new(throughScript: true, telemetry: true); // ./hotel run, exactly as a person starts it
 
     [Fact]
     public async Task A_guest_books_on_the_website_gets_both_mails_and_an_agent_sees_the_whole_stay()
@@ -77,6 +77,25 @@ public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
         await agent.WaitForSelectorAsync($"#booking-{reference} .kind-email-confirmation");
         await ScreenshotAsync(agent, "journey-agent-guest-page");
 
+        // The booking is one trace in the telemetry dashboard: from the website's request through the relay, billing's
+        // charge, notifications' processing and SMTP send, to customer care's update from EmailSent.
+        Assert.NotNull(info.Telemetry);
+        using var traces = new DashboardTraces(info.Telemetry!.DashboardUrl);
+        var send = await Eventually.WaitAsync(async () => (await traces.SpansAsync()).FirstOrDefault(s => s.Name == "smtp send Confirmation"
+                && s.Attributes.GetValueOrDefault("hotel.booking.reference") == reference),
+            s => s is not null, SuiteRun.Deadline, "the confirmation's SMTP send in the dashboard");
+        var trace = await Eventually.WaitAsync(() => traces.SpansAsync(send!.TraceId),
+            spans => spans.Any(s => s.Service == "customer-care" && s.Name == "process email.events"), SuiteRun.Deadline, "customer care's update from EmailSent in the same trace");
+        output.WriteLine(string.Join('\n', trace.Select(s => $"{s.Service,-14} {s.Name}")));
+        Assert.Contains(trace, s => s.Service == "booking" && s.Name.StartsWith("POST ", StringComparison.Ordinal) && s.ParentSpanId is null); // the website's request: the root
+        Assert.Contains(trace, s => s.Service == "relay" && s.Name == "publish booking.events");
+        Assert.Contains(trace, s => s.Service == "billing" && s.Name == "process booking.events");
+        Assert.Contains(trace, s => s.Service == "relay" && s.Name == "publish payment.events");
+        Assert.Contains(trace, s => s.Service == "notifications" && s.Name == "process payment.events");
+        Assert.Contains(trace, s => s.Service == "relay" && s.Name == "publish email.events");
+        Assert.Contains(trace, s => s.Service == "customer-care" && s.Name == "process booking.events");
+        Assert.All(trace, s => Assert.Equal(send!.TraceId, s.TraceId));
+
         // The agent re-sends the confirmation: notifications mails a copy, a new ledger entry.
         await agent.ClickAsync($"form:has(input[name=reference][value={reference}]) button:has-text('Resend confirmation')");
         await Eventually.WaitAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/email")).EnumerateArray()
@@ -100,8 +119,8 @@ public sealed class GuestJourneyTests(ITestOutputHelper output) : IAsyncLifetime
             // Rendered from the service's own OpenAPI document: the title it gives and a path of its API.
             var document = await http.GetFromJsonAsync<JsonElement>(url + "/openapi/v1.json");
             var firstPath = document.GetProperty("paths").EnumerateObject().First().Name;
-            await page.Locator("text=" + document.GetProperty("info").GetProperty("title").GetString()).First.WaitForAsync();
-            await page.Locator($"text={firstPath}").First.WaitForAsync();
+            await page.GetByText(document.GetProperty("info").GetProperty("title").GetString()!).First.WaitForAsync();
+            await page.GetByText(firstPath).First.WaitForAsync();
             await ScreenshotAsync(page, $"scalar-{service}");
         }
     }

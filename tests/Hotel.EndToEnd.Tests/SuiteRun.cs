@@ -11,7 +11,9 @@ namespace Hotel.EndToEnd.Tests;
 /// </summary>
 /// <param name="throughScript">Start it as <c>./hotel run</c> (the script: prerequisites checked, the solution built, then
 /// the CLI), as a person does, instead of the CLI directly; the build adds a few seconds to every start.</param>
-public sealed class SuiteRun(bool throughScript = false) : IAsyncDisposable
+/// <param name="telemetry">With the telemetry dashboard (on free ports) that every process exports to, as <c>./hotel run</c>
+/// has by default; without it otherwise, so the other tests measure and time the suite without exporters.</param>
+public sealed class SuiteRun(bool throughScript = false, bool telemetry = false) : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(150);
 
@@ -45,6 +47,10 @@ public sealed class SuiteRun(bool throughScript = false) : IAsyncDisposable
             ["HOTEL_CUSTOMER_CARE_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
             ["HOTEL_SMTP_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
             ["HOTEL_INBOX_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_DASHBOARD"] = telemetry ? "on" : "off",
+            ["HOTEL_DASHBOARD_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_OTLP_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
+            ["HOTEL_OTLP_HTTP_PORT"] = EmbeddedPostgres.FreeTcpPort().ToString(),
             // The kill test streams bookings from one address for as long as it takes: past the per-client limits.
             ["RateLimiting__Api__PermitLimit"] = "1000000",
             ["RateLimiting__Requests__PermitLimit"] = "1000000",
@@ -91,7 +97,10 @@ public sealed class SuiteRun(bool throughScript = false) : IAsyncDisposable
 }
 
 /// <summary>The parts of <c>.hotel/run.json</c> the tests use.</summary>
-public sealed record RunInfoFile(Dictionary<string, string> Services, RunKafka Kafka, RunPostgres Postgres, RunInbox? Inbox, Dictionary<string, RunProcess>? Processes);
+public sealed record RunInfoFile(Dictionary<string, string> Services, RunKafka Kafka, RunPostgres Postgres, RunInbox? Inbox, Dictionary<string, RunProcess>? Processes,
+    RunTelemetry? Telemetry = null);
+
+public sealed record RunTelemetry(string DashboardUrl, string Otlp);
 
 /// <summary>A service's current process as the run's supervisor reports it (state: starting, running, restarting, gave-up, stopped).</summary>
 public sealed record RunProcess(int Pid, string State, int Restarts, int? LastExitCode, string Log);

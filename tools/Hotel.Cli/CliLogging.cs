@@ -4,8 +4,11 @@ namespace Hotel.Cli;
 
 public static class CliLogging
 {
-    public static ILoggerFactory Create(LogLevel minimum = LogLevel.Information) => LoggerFactory.Create(b => b
-        .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-        .SetMinimumLevel(minimum)
-        .AddFilter("Microsoft", LogLevel.Warning));
+    public static ILoggerFactory Create(LogLevel minimum = LogLevel.Information, RelayTelemetry? telemetry = null) => LoggerFactory.Create(b =>
+    {
+        b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+            .SetMinimumLevel(minimum)
+            .AddFilter("Microsoft", LogLevel.Warning);
+        telemetry?.AddTo(b);
+    });
 }

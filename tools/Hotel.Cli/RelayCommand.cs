@@ -23,7 +23,8 @@ public static class RelayCommand
         if (databases.Count == 0) throw new CliException("give at least one --database <connection string>.");
         if (string.IsNullOrWhiteSpace(bootstrap)) throw new CliException("give --bootstrap-servers host:port (or set HOTEL_KAFKA_BOOTSTRAP_SERVERS).");
 
-        using var loggers = CliLogging.Create();
+        using var telemetry = RelayTelemetry.StartIfConfigured();
+        using var loggers = CliLogging.Create(telemetry: telemetry);
         using var relay = new OutboxRelayService(databases, new KafkaOptions { BootstrapServers = bootstrap }, options, loggers);
         var log = loggers.CreateLogger("hotel.relay");
         await relay.StartAsync(stop);

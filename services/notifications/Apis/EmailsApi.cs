@@ -91,6 +91,7 @@ public static class EmailsApi
             ResendOf = original,
             NextAttemptAt = now,
             CreatedAt = now,
+            TraceParent = Email.CurrentTraceParent(),
         };
         db.Emails.Add(email);
         await db.SaveChangesAsync(ct);

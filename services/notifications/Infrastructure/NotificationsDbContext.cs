@@ -56,6 +56,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             e.Property(m => m.Subject).HasMaxLength(300);
             e.Property(m => m.MessageId).HasMaxLength(200);
             e.Property(m => m.Data).HasColumnType("jsonb");
+            e.Property(m => m.TraceParent).HasMaxLength(55); // W3C: version-traceid-spanid-flags
         });
 
         modelBuilder.AddOutbox();

@@ -1,5 +1,7 @@
 namespace Hotel.Notifications.Mail;
 
+using System.Diagnostics;
+
 /// <summary>
 /// One entry of the mail ledger, and the durable queue the sender works from. The ledger key is
 /// (<see cref="EventId"/>, <see cref="Kind"/>): one event yields at most one mail of a kind, and the
@@ -36,7 +38,13 @@ public sealed class Email
     /// <summary>When the event that asked for the mail happened (its <c>occurredAt</c>): the start of commit→accept latency.</summary>
     public DateTimeOffset? EventOccurredAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>W3C traceparent of the event's processing: the send continues that trace, and so does its EmailSent event.</summary>
+    public string? TraceParent { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
+
+    /// <summary>The span running now (the event's processing, an agent's request), when traced.</summary>
+    public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
 
     public static string MessageIdFor(Guid eventId, MailKind kind) =>
         $"{kind.ToString().ToLowerInvariant()}.{eventId:N}@notifications.hotel.local";

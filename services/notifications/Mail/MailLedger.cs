@@ -36,6 +36,7 @@ public sealed class MailLedger(NotificationsDbContext db, TimeProvider clock)
             NextAttemptAt = now,
             CreatedAt = now,
             EventOccurredAt = @event.OccurredAt,
+            TraceParent = Email.CurrentTraceParent(),
         });
     }
 

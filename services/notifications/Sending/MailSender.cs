@@ -2,6 +2,7 @@ namespace Hotel.Notifications.Sending;
 
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Hotel.Eventing.Consuming;
 using Hotel.Eventing.Outbox;
 using Hotel.Notifications.Bookings;
 using Hotel.Notifications.Infrastructure;
@@ -117,7 +118,13 @@ public sealed class MailSender(
         {
             var booking = bookings.GetValueOrDefault(emails[i].BookingId)
                 ?? throw new InvalidOperationException($"Mail {emails[i].Id} is pending for booking {emails[i].BookingId}, which is not in the view.");
-            if (await AttemptAsync(client, db, composer, emails[i], booking, ct)) continue;
+            bool reachedServer;
+            using (var span = StartSendActivity(emails[i]))
+            {
+                reachedServer = await AttemptAsync(client, db, composer, emails[i], booking, ct);
+                if (emails[i].Status != EmailStatus.Sent) span?.SetStatus(ActivityStatusCode.Error, emails[i].LastError);
+            }
+            if (reachedServer) continue;
             // The server is away: the rest of the batch fails the same way, without trying it again for each.
             foreach (var untried in emails.Skip(i + 1))
             {
@@ -131,6 +138,21 @@ public sealed class MailSender(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return null;
+    }
+
+    /// <summary>
+    /// The send as a span of the trace that asked for the mail (the event's processing, or the agent's resend), so the
+    /// SMTP hand-over and the EmailSent event it writes (inside this span) continue that trace.
+    /// </summary>
+    private static Activity? StartSendActivity(Email email)
+    {
+        if (!ConsumerTelemetry.ActivitySource.HasListeners()) return null;
+        ActivityContext.TryParse(email.TraceParent, null, isRemote: true, out var parent);
+        var activity = ConsumerTelemetry.ActivitySource.StartActivity($"smtp send {email.Kind}", ActivityKind.Client, parent);
+        activity?.SetTag("hotel.mail.kind", email.Kind.ToString());
+        activity?.SetTag("hotel.booking.reference", email.BookingReference);
+        activity?.SetTag("hotel.mail.attempt", email.Attempts + 1);
+        return activity;
     }
 
     /// <summary>Hands one entry to the SMTP server and records the outcome on it (sent, failed for good, or retry later).</summary>

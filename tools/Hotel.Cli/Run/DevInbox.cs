@@ -38,9 +38,9 @@ public sealed class DevInbox : IAsyncDisposable
     public static async Task<DevInbox?> StartAsync(string root, string dataDirectory, ILogger log, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("Smtp__Host"))) return null; // a real SMTP server is configured
-        var smtpPort = PortFrom("HOTEL_SMTP_PORT", 2525);
-        var webPort = PortFrom("HOTEL_INBOX_PORT", 1080);
-        if (await AcceptsAsync(smtpPort, ct))
+        var smtpPort = WatchedProcess.PortFrom("HOTEL_SMTP_PORT", 2525);
+        var webPort = WatchedProcess.PortFrom("HOTEL_INBOX_PORT", 1080);
+        if (await WatchedProcess.AcceptsAsync(smtpPort, ct))
             throw new CliException($"port {smtpPort} (dev SMTP) is taken, perhaps by a dev inbox a killed run left behind; stop it or set HOTEL_SMTP_PORT.");
 
         var tools = Path.Combine(root, ".hotel", "tools");
@@ -56,7 +56,7 @@ public sealed class DevInbox : IAsyncDisposable
         if (File.Exists(maildev))
         {
             var mail = Path.Combine(dataDirectory, "inbox-maildev");
-            inbox = new DevInbox(StartWatched(maildev,
+            inbox = new DevInbox(WatchedProcess.Start(maildev,
                 ["--smtp", smtpPort.ToString(), "--web", webPort.ToString(), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mail]),
                 smtpPort, "maildev", $"http://127.0.0.1:{webPort}");
         }
@@ -64,7 +64,7 @@ public sealed class DevInbox : IAsyncDisposable
         {
             var maildir = Path.Combine(dataDirectory, "inbox");
             log.LogWarning("maildev is not available (npm install failed or npm is missing); mail goes to the Maildir {Maildir} (aiosmtpd), without a web inbox", maildir);
-            inbox = new DevInbox(StartWatched("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{smtpPort}", "-c", "aiosmtpd.handlers.Mailbox", maildir]),
+            inbox = new DevInbox(WatchedProcess.Start("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{smtpPort}", "-c", "aiosmtpd.handlers.Mailbox", maildir]),
                 smtpPort, "aiosmtpd", maildir);
         }
         else
@@ -74,7 +74,7 @@ public sealed class DevInbox : IAsyncDisposable
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90); // node starts slowly on a busy machine
-        while (!await AcceptsAsync(smtpPort, ct))
+        while (!await WatchedProcess.AcceptsAsync(smtpPort, ct))
         {
             if (inbox._process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -85,24 +85,6 @@ public sealed class DevInbox : IAsyncDisposable
         }
         log.LogInformation("Dev inbox ({Server}): SMTP 127.0.0.1:{Port}, mail at {Where}", inbox.Server, smtpPort, inbox.Where);
         return inbox;
-    }
-
-    /// <summary>Runs the server under a small shell watchdog that stops it when this process is gone, even after kill -9.</summary>
-    private static Process StartWatched(string program, IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("\"$@\" & child=$!; while kill -0 \"$HOTEL_PARENT\" 2>/dev/null && kill -0 \"$child\" 2>/dev/null; do sleep 1; done; kill \"$child\" 2>/dev/null; wait \"$child\"");
-        psi.ArgumentList.Add("dev-inbox");
-        psi.ArgumentList.Add(program);
-        foreach (var arg in args) psi.ArgumentList.Add(arg);
-        psi.Environment["HOTEL_PARENT"] = Environment.ProcessId.ToString();
-        var process = Process.Start(psi) ?? throw new CliException($"could not start {program}.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static async Task RunAsync(string program, IEnumerable<string> args, CancellationToken ct)
@@ -119,22 +101,6 @@ public sealed class DevInbox : IAsyncDisposable
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
 
-    private static int PortFrom(string variable, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
-
-    private static async Task<bool> AcceptsAsync(int port, CancellationToken ct)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port, ct);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -28,7 +28,7 @@ public static class LocalRun
         var pgPort = int.TryParse(Environment.GetEnvironmentVariable("HOTEL_PG_PORT"), out var p) ? p : 5433;
         var options = new LocalStack.Options(data, pgPort, Durable: true, Environment.GetEnvironmentVariable("HOTEL_KAFKA_BOOTSTRAP_SERVERS"),
             s => s.Port, EchoServiceOutput: true, RestartPolicy.FromEnvironment(), InstancesFromEnvironment(),
-            KafkaSessionTimeoutFromEnvironment());
+            KafkaSessionTimeoutFromEnvironment(), Dashboard: TelemetryDashboard.Wanted);
         LocalStack stack;
         try { stack = await LocalStack.StartAsync(root, options, loggers, stop); }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { return Termination.ExitCode; }
@@ -43,7 +43,8 @@ public static class LocalRun
                 stack.Inbox is { } inbox ? new InboxInfo(inbox.Where, $"127.0.0.1:{inbox.SmtpPort}", inbox.Server) : null,
                 stack.Services.FirstOrDefault(s => s.Name == "customer-care") is { } care
                     ? new AgentUiInfo(stack.UrlOf(care, options.PortOf), DevAgentAccounts)
-                    : null);
+                    : null,
+                Telemetry: stack.Dashboard is { } dashboard ? new TelemetryInfo(dashboard.Url, dashboard.OtlpEndpoint) : null);
             // run.json follows every restart; rewritten whole under a lock, never after the run deleted it.
             var gate = new object();
             var published = true;
@@ -118,6 +119,8 @@ public static class LocalRun
         if (info.AgentUi is { } agentUi)
             table.AddRow("agent UI", Markup.Escape($"{agentUi.Url}   sign in as " + string.Join(" or ", agentUi.DevAccounts.Select(a => $"{a.Email} / {a.Password} ({a.Role})"))));
         if (info.Inbox is { } inbox) table.AddRow("inbox", Markup.Escape($"{inbox.Url}   ({inbox.Server}, SMTP {inbox.Smtp})"));
+        if (info.Telemetry is { } telemetry)
+            table.AddRow("telemetry", Markup.Escape($"{telemetry.DashboardUrl}   (Aspire dashboard: traces, metrics, logs; OTLP {telemetry.Otlp})"));
         table.AddRow("run info", Markup.Escape(Path.Combine(data, "run.json")));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("Ctrl+C stops everything; data stays in [bold].hotel/[/] until [bold]./hotel reset[/].");
@@ -136,6 +139,9 @@ public sealed record AgentUiInfo(string Url, IReadOnlyList<DevAccount> DevAccoun
 
 public sealed record DevAccount(string Email, string Password, string Role);
 
+/// <summary>The telemetry dashboard's web UI, and the OTLP endpoint the processes export to.</summary>
+public sealed record TelemetryInfo(string DashboardUrl, string Otlp);
+
 /// <summary>A service's current process: its pid, what the supervisor is doing with it, how often it was restarted in this run.</summary>
 public sealed record ProcessInfo(int Pid, ServiceState State, int Restarts, int? LastExitCode, string Log);
 
@@ -144,7 +150,7 @@ public sealed record ProcessInfo(int Pid, ServiceState State, int Restarts, int?
 /// whenever a service's process changes (<see cref="Processes"/>).
 /// </summary>
 public sealed record RunInfo(Dictionary<string, string> Services, KafkaInfo Kafka, PostgresInfo Postgres, int Pid, InboxInfo? Inbox = null, AgentUiInfo? AgentUi = null,
-    Dictionary<string, ProcessInfo>? Processes = null)
+    Dictionary<string, ProcessInfo>? Processes = null, TelemetryInfo? Telemetry = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -36,6 +36,9 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The dev SMTP server notifications sends to (maildev, or aiosmtpd), when one was started.</summary>
     public DevInbox? Inbox { get; private set; }
 
+    /// <summary>The telemetry dashboard every child process exports to, when <see cref="Options.Dashboard"/> asked for one.</summary>
+    public TelemetryDashboard? Dashboard { get; private set; }
+
     private LocalStack(ILoggerFactory loggers, Options options)
     {
         _loggers = loggers;
@@ -43,7 +46,7 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput,
-        RestartPolicy Restarts, int Instances = 1, TimeSpan? KafkaSessionTimeout = null);
+        RestartPolicy Restarts, int Instances = 1, TimeSpan? KafkaSessionTimeout = null, bool Dashboard = false);
 
     public static async Task<LocalStack> StartAsync(string root, Options options, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -76,6 +79,7 @@ public sealed class LocalStack : IAsyncDisposable
         try
         {
             if (services.Any(s => s.Name == "notifications")) stack.Inbox = await DevInbox.StartAsync(root, options.DataDirectory, log, ct);
+            if (options.Dashboard) stack.Dashboard = await TelemetryDashboard.StartAsync(log, ct);
             void StartInstance(ServiceDefinition service, string name, int port)
             {
                 var env = new Dictionary<string, string>
@@ -86,6 +90,7 @@ public sealed class LocalStack : IAsyncDisposable
                     ["Kafka__BootstrapServers"] = bootstrap,
                     ["HOTEL_PARENT_PID"] = Environment.ProcessId.ToString(),
                 };
+                foreach (var (key, value) in stack.Dashboard?.EnvironmentFor(service.Name, name) ?? []) env[key] = value;
                 // Where the others are (Services:Booking, Services:Billing, …): the website posts cards to billing,
                 // the agent UI calls booking and notifications.
                 foreach (var other in services) env[$"Services__{other.ConnectionStringName}"] = stack.UrlOf(other, options.PortOf);
@@ -145,6 +150,7 @@ public sealed class LocalStack : IAsyncDisposable
         var arguments = new List<string> { "relay", "--bootstrap-servers", BootstrapServers };
         foreach (var database in OutboxConnectionStrings) arguments.AddRange(["--database", database]);
         var env = new Dictionary<string, string> { ["HOTEL_PARENT_PID"] = Environment.ProcessId.ToString() };
+        foreach (var (key, value) in Dashboard?.EnvironmentFor(RelayName, RelayName) ?? []) env[key] = value;
         var cli = typeof(LocalStack).Assembly.Location; // hotel.dll, run by dotnet as the services are
         var relay = SupervisedService.Start(RelayName, 0,
             () => ServiceProcess.StartCommand(RelayName, cli, arguments, env, Path.Combine(_options.DataDirectory, "logs"), _options.EchoServiceOutput, RelayCommand.ReadyLine),
@@ -181,6 +187,7 @@ public sealed class LocalStack : IAsyncDisposable
         await StopRelayAsync();
         await Task.WhenAll(Children.Select(c => c.StopAsync(TimeSpan.FromSeconds(15))));
         if (Inbox is not null) await Inbox.DisposeAsync();
+        if (Dashboard is not null) await Dashboard.DisposeAsync(); // after the services, which flush their telemetry as they stop
         EmbeddedKafka?.Dispose();
         await Postgres.DisposeAsync();
     }

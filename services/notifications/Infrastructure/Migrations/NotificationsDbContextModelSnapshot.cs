@@ -373,6 +373,11 @@ namespace Hotel.Notifications.Infrastructure.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("to");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
                     b.HasKey("Id")
                         .HasName("pk_emails");
 
