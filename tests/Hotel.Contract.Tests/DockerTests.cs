@@ -71,7 +71,11 @@ public sealed class DockerTests
             Assert.Equal("kafka:9092", env["Kafka__BootstrapServers"]);
             Assert.Equal("false", env["Relay__Enabled"]); // Debezium relays in docker-compose
             Assert.Contains(env.Keys, k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal));
+            // Its telemetry, under its own name, to the dashboard compose runs.
+            Assert.Equal("http://aspire-dashboard:18889", env["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+            Assert.Equal(service, env["OTEL_SERVICE_NAME"]);
         }
+        Assert.StartsWith("mcr.microsoft.com/dotnet/aspire-dashboard:", compose.Image("aspire-dashboard"));
     }
 
     [Theory]
