@@ -20,12 +20,13 @@ public static class ServiceDefaultsExtensions
 
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-        if (builder.Configuration["Logging:Format"] == "json")
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddJsonConsole();
-        }
+        // JSON lines (timestamp, level, service, trace and span ids) unless Logging:Format is "text": one line per message
+        // on the console, which ./hotel run and compose keep.
+        builder.Logging.ClearProviders();
+        if (builder.Configuration["Logging:Format"] == "text")
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        else
+            builder.Logging.AddJsonLinesConsole(ServiceName(builder));
 
         builder.Services.AddProblemDetails();
         // Before each service's own handlers: a database outage is a 503 wherever it surfaces.

@@ -16,6 +16,9 @@ public sealed class BookingApp : IAsyncDisposable
     public HttpClient Client { get; }
     public string ConnectionString { get; }
 
+    /// <summary>The running service's own services (its consumer host, say).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     private BookingApp(string connectionString, IDictionary<string, string?>? settings = null)
     {
         ConnectionString = connectionString;

@@ -11,8 +11,14 @@ public sealed class DashboardTraces(string dashboardUrl) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri(dashboardUrl) };
 
-    public async Task<IReadOnlyList<ReceivedSpan>> SpansAsync(string? traceId = null) =>
-        Parse(await _http.GetFromJsonAsync<JsonElement>(traceId is null ? "/api/telemetry/spans?limit=100000" : $"/api/telemetry/traces/{traceId}"));
+    /// <summary>Every span it holds, or one trace's (none while the dashboard has not received that trace yet).</summary>
+    public async Task<IReadOnlyList<ReceivedSpan>> SpansAsync(string? traceId = null)
+    {
+        using var response = await _http.GetAsync(traceId is null ? "/api/telemetry/spans?limit=100000" : $"/api/telemetry/traces/{traceId}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound && traceId is not null) return [];
+        response.EnsureSuccessStatusCode();
+        return Parse(await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
 
     private static List<ReceivedSpan> Parse(JsonElement response)
     {

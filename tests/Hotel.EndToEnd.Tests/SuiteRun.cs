@@ -30,6 +30,9 @@ public sealed class SuiteRun(bool throughScript = false, bool telemetry = false)
     public int ExitCode => _process!.ExitCode;
     public string RunJson => Path.Combine(_data, "run.json");
 
+    /// <summary>A service's log as the run keeps it (<c>.hotel/logs/&lt;name&gt;.log</c>).</summary>
+    public string LogOf(string service) => Path.Combine(_data, "logs", service + ".log");
+
     public async Task<RunInfoFile> StartAsync(IDictionary<string, string>? environment = null)
     {
         var runJson = Path.Combine(_data, "run.json");

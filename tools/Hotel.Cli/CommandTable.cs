@@ -112,18 +112,19 @@ public static class CommandTable
         var backlog = Positive<int>("--backlog", "messages of the Kafka baseline (default 20000)");
         var baseline = Positive<int>("--baseline-seconds", "length of the PostgreSQL insert baseline (default 5)");
         var recovery = new Option<bool>("--recovery") { Description = "also: one immediate PostgreSQL restart under the load, and the time until every lag is 0" };
+        var telemetry = new Option<bool>("--telemetry") { Description = "with the telemetry dashboard and every process exporting to it, as under ./hotel run (default: without, as in production without a collector)" };
         var command = new Command("bench", """
             Measure the suite on a private stack: bookings offered open-loop (or closed-loop, or stepped up to the highest rate
             sustained), API and commit→effect latency per consumer and mail, CPU per booking per process, the idle suite's CPU,
             PostgreSQL and Kafka baselines. Figures and PNG plots go to .hotel/bench-results.json and .hotel/bench-*.png.
             Prints figures; asserts nothing. Ctrl+C stops the bench's services and PostgreSQL.
             """)
-        { rate, seconds, findMax, maxRate, bookings, concurrency, drain, idle, warmup, backlog, baseline, recovery };
+        { rate, seconds, findMax, maxRate, bookings, concurrency, drain, idle, warmup, backlog, baseline, recovery, telemetry };
         command.SetAction((parse, _) =>
         {
             var settings = BenchSettings.From(parse.GetValue(rate), parse.GetValue(findMax), parse.GetValue(maxRate), parse.GetValue(bookings),
                 parse.GetValue(concurrency), parse.GetValue(seconds), parse.GetValue(drain), parse.GetValue(idle), parse.GetValue(warmup),
-                parse.GetValue(backlog), parse.GetValue(baseline), parse.GetValue(recovery));
+                parse.GetValue(backlog), parse.GetValue(baseline), parse.GetValue(recovery), parse.GetValue(telemetry));
             return BenchCommand.RunAsync(settings, termination);
         });
         return command;

@@ -24,7 +24,7 @@ public static class RelayCommand
         if (string.IsNullOrWhiteSpace(bootstrap)) throw new CliException("give --bootstrap-servers host:port (or set HOTEL_KAFKA_BOOTSTRAP_SERVERS).");
 
         using var telemetry = RelayTelemetry.StartIfConfigured();
-        using var loggers = CliLogging.Create(telemetry: telemetry);
+        using var loggers = CliLogging.Create(telemetry: telemetry, jsonLinesAs: Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") is { Length: > 0 } name ? name : "relay");
         using var relay = new OutboxRelayService(databases, new KafkaOptions { BootstrapServers = bootstrap }, options, loggers);
         var log = loggers.CreateLogger("hotel.relay");
         await relay.StartAsync(stop);

@@ -53,6 +53,8 @@ public static class EventConsumerExtensions
             foreach (var consumerType in consumers.ConsumerTypes)
                 cfg.AddConsumer(consumerType);
         });
+        services.AddSingleton<ConsumerHostStates>();
+        services.AddHealthChecks().AddCheck<ConsumerHealthCheck>(ConsumerHealthCheck.Name); // in /health/ready
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<KafkaConsumerHost<TDbContext>>(sp, options));
         if (options.RunAsHostedService)
             services.AddHostedService(sp => sp.GetRequiredService<KafkaConsumerHost<TDbContext>>());

@@ -24,6 +24,7 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
     private readonly ILogger _logger;
     private readonly DeadLetterWriter<TDbContext> _deadLetters;
     private readonly EventBatchApplier<TDbContext> _applier;
+    private readonly ConsumerHostStates _states;
     private readonly CancellationTokenSource _abort = new();
     private readonly List<TopicPartition> _newlyAssigned = [];
     private readonly HashSet<TopicPartition> _revoked = [];
@@ -36,8 +37,9 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
     private long _lastLagUpdate;
 
     public KafkaConsumerHost(IServiceScopeFactory scopes, EventConsumerOptions options, IOptions<KafkaOptions> kafka,
-        ILogger<KafkaConsumerHost<TDbContext>> logger)
+        ConsumerHostStates states, ILogger<KafkaConsumerHost<TDbContext>> logger)
     {
+        _states = states;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         _options = options;
         _kafka = kafka.Value;
@@ -71,6 +73,8 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         var ct = linked.Token;
         var consumer = BuildConsumer();
         var batch = new List<ConsumeResult<string?, string?>>(_options.BatchSize);
+        var stoppedBecause = "stopped";
+        _states.Running(this, _options.GroupId);
         try
         {
             consumer.Subscribe(_options.Topics);
@@ -105,12 +109,14 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         }
         catch (Exception e)
         {
+            stoppedBecause = $"failed: {e.GetType().Name}: {e.Message}";
             _logger.LogCritical(e, "Consumer group {Group} stopped on an unexpected error", _options.GroupId);
             throw;
         }
         finally
         {
             Shutdown(consumer);
+            _states.Stopped(this, _options.GroupId, _aborted ? "aborted" : stoppedBecause);
         }
     }
 
@@ -451,8 +457,10 @@ public sealed class KafkaConsumerHost<TDbContext> : BackgroundService where TDbC
         }
     }
 
+    /// <summary>A host that is disposed is gone, not stopped: readiness no longer counts it (a view rebuild replaced it).</summary>
     public override void Dispose()
     {
+        _states.Forget(this);
         base.Dispose();
         _abort.Dispose();
     }

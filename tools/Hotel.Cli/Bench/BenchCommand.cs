@@ -26,7 +26,7 @@ public static class BenchCommand
         using var loggers = CliLogging.Create(LogLevel.Warning);
         var ports = ServiceCatalog.All.ToDictionary(s => s.Name, _ => EmbeddedPostgres.FreeTcpPort());
         var options = new LocalStack.Options(scratch, 0, Durable: true, ExternalKafka: null, s => ports[s.Name], EchoServiceOutput: false,
-            RestartPolicy.Never); // a service restarted mid-run would skew every figure: the bench stops instead
+            RestartPolicy.Never, Dashboard: settings.Telemetry); // a service restarted mid-run would skew every figure: the bench stops instead
 
         // Bookings pay with a pool of test cards (a busy card costs billing's fraud screening more with every booking it
         // has in the window) from one address: lift billing's velocity rules so none is held, and the per-client rate
@@ -41,6 +41,8 @@ public static class BenchCommand
         // Its own dev inbox, beside any ./hotel run on the default ports.
         Environment.SetEnvironmentVariable("HOTEL_SMTP_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
         Environment.SetEnvironmentVariable("HOTEL_INBOX_PORT", EmbeddedPostgres.FreeTcpPort().ToString());
+        foreach (var port in new[] { "HOTEL_DASHBOARD_PORT", "HOTEL_OTLP_PORT", "HOTEL_OTLP_HTTP_PORT" })
+            Environment.SetEnvironmentVariable(port, EmbeddedPostgres.FreeTcpPort().ToString());
 
         AnsiConsole.MarkupLineInterpolated($"[bold]Hotel benchmark[/]: {Describe(settings)}; {Environment.ProcessorCount} cores");
         var ct = termination.Token;
@@ -163,7 +165,7 @@ public static class BenchCommand
         LoadMode.FindMax => $"--find-max with steps of {s.Seconds} s up to {s.MaxRate:N0} bookings/s",
         LoadMode.ClosedLoop => $"{s.Bookings} bookings closed-loop at concurrency {s.Concurrency}",
         _ => $"{s.Rate:N0} bookings/s open-loop for {s.Seconds} s",
-    } + $", relay backlog of {s.Backlog} events";
+    } + $", relay backlog of {s.Backlog} events" + (s.Telemetry ? ", every process exporting telemetry to the dashboard" : "");
 
     private static string Title(RunFigures run) => run.OfferedPerSecond is { } r ? $"{r:N0} bookings/s offered" : run.Mode;
 

@@ -15,11 +15,12 @@ public sealed record BenchSettings(
     int WarmupBookings,
     int Backlog,
     int BaselineSeconds,
-    bool Recovery)
+    bool Recovery,
+    bool Telemetry = false)
 {
     /// <summary>From the options given (null: not given); the load options of two modes do not mix.</summary>
     public static BenchSettings From(double? rate, bool findMax, double? maxRate, int? bookings, int? concurrency, int? seconds,
-        int? drain, int? idle, int? warmup, int? backlog, int? baseline, bool recovery)
+        int? drain, int? idle, int? warmup, int? backlog, int? baseline, bool recovery, bool telemetry = false)
     {
         var modes = new List<(LoadMode Mode, string Options)>();
         if (rate is not null) modes.Add((LoadMode.OpenLoop, "--rate"));
@@ -31,6 +32,6 @@ public sealed record BenchSettings(
         // A find-max step is long enough to tell a backlog that keeps growing from a burst.
         var length = seconds ?? (chosen == LoadMode.FindMax ? 60 : 30);
         return new BenchSettings(chosen, rate ?? 50, length, bookings ?? 2000, concurrency ?? 16, maxRate ?? 3000,
-            drain ?? Math.Max(120, 2 * length), idle ?? 30, warmup ?? 300, backlog ?? 20000, baseline ?? 5, recovery);
+            drain ?? Math.Max(120, 2 * length), idle ?? 30, warmup ?? 300, backlog ?? 20000, baseline ?? 5, recovery, telemetry);
     }
 }

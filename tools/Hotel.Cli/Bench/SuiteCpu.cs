@@ -26,6 +26,8 @@ public sealed class SuiteCpu(LocalStack stack)
             foreach (var p in ProcessCpu.Tree(all, child.ProcessId)) Add(child.Name, p);
         if (stack.Inbox is { } inbox)
             foreach (var p in ProcessCpu.Tree(all, inbox.ProcessId)) Add($"inbox ({inbox.Server})", p);
+        if (stack.Dashboard is { } dashboard)
+            foreach (var p in ProcessCpu.Tree(all, dashboard.ProcessId)) Add("telemetry dashboard", p);
         if (all.TryGetValue(Environment.ProcessId, out var self)) Add(Cli, self);
         if (PostmasterPid() is { } postmaster)
             foreach (var p in ProcessCpu.Tree(all, postmaster))
