@@ -131,7 +131,7 @@ public sealed record KafkaInfo(string BootstrapServers, bool Embedded);
 
 public sealed record PostgresInfo(string ConnectionString, Dictionary<string, string> Databases);
 
-/// <summary>The dev inbox: its web inbox URL (maildev) or Maildir folder (aiosmtpd fallback), and its SMTP address.</summary>
+/// <summary>The dev inbox: its web inbox URL (smtp4dev), its SMTP address and the server's name.</summary>
 public sealed record InboxInfo(string Url, string Smtp, string Server);
 
 /// <summary>Customer care's agent UI and the development accounts seeded in its appsettings.Development.json.</summary>

@@ -33,7 +33,7 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>Completes with the first service the restart policy gave up on.</summary>
     public Task<SupervisedService> ServiceGaveUp { get; private set; } = new TaskCompletionSource<SupervisedService>().Task;
 
-    /// <summary>The dev SMTP server notifications sends to (maildev, or aiosmtpd), when one was started.</summary>
+    /// <summary>The dev SMTP server notifications sends to (smtp4dev), unless Smtp__Host names a real one.</summary>
     public DevInbox? Inbox { get; private set; }
 
     /// <summary>The telemetry dashboard every child process exports to, when <see cref="Options.Dashboard"/> asked for one.</summary>

@@ -8,9 +8,10 @@ namespace Hotel.Cli.Run;
 public static class WatchedProcess
 {
     /// <summary>Runs the program under a small shell watchdog that stops it when this process is gone.</summary>
-    public static Process Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static Process Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("\"$@\" & child=$!; while kill -0 \"$HOTEL_PARENT\" 2>/dev/null && kill -0 \"$child\" 2>/dev/null; do sleep 1; done; kill \"$child\" 2>/dev/null; wait \"$child\"");
         psi.ArgumentList.Add(Path.GetFileName(program));
