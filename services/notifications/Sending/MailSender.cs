@@ -31,8 +31,12 @@ public sealed class MailSender(
     IOptions<SmtpOptions> smtpOptions,
     IOptions<NotificationsOptions> options,
     TimeProvider clock,
+    IMeterFactory meters,
     ILogger<MailSender> logger) : BackgroundService
 {
+    /// <summary>The ledger's unsent mails as gauges, for as long as this sender runs.</summary>
+    public MailQueueMetrics Queue { get; } = new(scopes, meters, clock);
+
     private static readonly Meter Meter = new("Hotel");
     private static readonly Counter<long> Sent = Meter.CreateCounter<long>("hotel.notifications.emails_sent", "{email}", "Mails the SMTP server accepted");
     private static readonly Counter<long> Deferred = Meter.CreateCounter<long>("hotel.notifications.emails_deferred", "{email}", "Attempts that failed temporarily (outage, 4xx) and will be retried");

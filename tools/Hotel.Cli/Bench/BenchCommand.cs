@@ -26,7 +26,7 @@ public static class BenchCommand
         using var loggers = CliLogging.Create(LogLevel.Warning);
         var ports = ServiceCatalog.All.ToDictionary(s => s.Name, _ => EmbeddedPostgres.FreeTcpPort());
         var options = new LocalStack.Options(scratch, 0, Durable: true, ExternalKafka: null, s => ports[s.Name], EchoServiceOutput: false,
-            RestartPolicy.Never, Dashboard: settings.Telemetry); // a service restarted mid-run would skew every figure: the bench stops instead
+            RestartPolicy.Never, Dashboard: settings.Telemetry, DiscardMail: true); // a service restarted mid-run would skew every figure: the bench stops instead
 
         // Bookings pay with a pool of test cards (a busy card costs billing's fraud screening more with every booking it
         // has in the window) from one address: lift billing's velocity rules so none is held, and the per-client rate

@@ -46,7 +46,7 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     public sealed record Options(string DataDirectory, int PostgresPort, bool Durable, string? ExternalKafka, Func<ServiceDefinition, int> PortOf, bool EchoServiceOutput,
-        RestartPolicy Restarts, int Instances = 1, TimeSpan? KafkaSessionTimeout = null, bool Dashboard = false);
+        RestartPolicy Restarts, int Instances = 1, TimeSpan? KafkaSessionTimeout = null, bool Dashboard = false, bool DiscardMail = false);
 
     public static async Task<LocalStack> StartAsync(string root, Options options, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -78,7 +78,7 @@ public sealed class LocalStack : IAsyncDisposable
         var stack = new LocalStack(loggers, options) { Postgres = postgres, EmbeddedKafka = embedded, BootstrapServers = bootstrap, Services = services };
         try
         {
-            if (services.Any(s => s.Name == "notifications")) stack.Inbox = await DevInbox.StartAsync(root, options.DataDirectory, log, ct);
+            if (services.Any(s => s.Name == "notifications")) stack.Inbox = await DevInbox.StartAsync(root, options.DataDirectory, log, ct, options.DiscardMail);
             if (options.Dashboard) stack.Dashboard = await TelemetryDashboard.StartAsync(log, ct);
             void StartInstance(ServiceDefinition service, string name, int port)
             {
