@@ -52,6 +52,25 @@ public sealed class InterruptTests(ITestOutputHelper output)
         await Eventually.WaitAsync(() => Task.FromResult(!started.Any(Processes.IsAlive)), TimeSpan.FromSeconds(30), "the services to notice the CLI is gone");
     }
 
+    [Fact]
+    public async Task Ctrl_C_during_bench_peer_reaches_its_processes_and_stops_its_postgres()
+    {
+        var data = Directory.CreateTempSubdirectory("hotel-interrupt-").FullName;
+        await using var peer = ChildProcess.StartHotel(["bench-peer", "--rates", "250", "--step-seconds", "120"], new Dictionary<string, string> { ["HOTEL_DATA"] = data });
+        await Eventually.WaitAsync(() => Task.FromResult(peer.Output.Contains("Starting each side's processes") || peer.HasExited), StartDeadline, "bench-peer to start its processes");
+        Assert.False(peer.HasExited, peer.Output);
+        Assert.NotEmpty(Processes.PostgresOf(data));
+        var started = Processes.DescendantsOf(peer.Id);
+
+        peer.Interrupt(); // the CLI alone: it passes the signal on to the benchmark's coordinator
+        var code = await peer.ExitCodeAsync(TimeSpan.FromSeconds(120));
+        output.WriteLine(peer.Output);
+
+        Assert.Equal(130, code);
+        Assert.Empty(Processes.PostgresOf(data));
+        await Eventually.WaitAsync(() => Task.FromResult(!started.Any(Processes.IsAlive)), TimeSpan.FromSeconds(30), "the benchmark's processes to stop");
+    }
+
     /// <summary><c>./hotel bench</c> with a long idle phase, returned once its stack runs (the warm-up has begun).</summary>
     private async Task<ChildProcess> StartedBenchAsync(string data)
     {
