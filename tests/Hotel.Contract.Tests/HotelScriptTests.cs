@@ -174,6 +174,24 @@ public sealed partial class HotelScriptTests
         Assert.Contains("give --bootstrap-servers", hotel.Output);
     }
 
+    [Fact]
+    public async Task Ctrl_C_ends_a_command_blocked_on_a_database_that_does_not_answer_at_once()
+    {
+        // A "server" that accepts the connection and never answers: slots waits in Npgsql's start-up for up to a minute.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        await using var hotel = ChildProcess.StartHotel(["slots", "list", "--postgres", $"Host=127.0.0.1;Port={port};Username=postgres;Timeout=60"],
+            new Dictionary<string, string> { ["HOTEL_DATA"] = EmptyDataDirectory() });
+        using var held = await silent.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(60)); // it is waiting now
+
+        hotel.Interrupt();
+        var code = await hotel.ExitCodeAsync(TimeSpan.FromSeconds(15)); // not the minute of the connection timeout
+
+        Assert.Equal(130, code);
+        Assert.Contains("SIGINT received", hotel.Output);
+    }
+
     private static string EmptyDataDirectory() => Directory.CreateTempSubdirectory("hotel-script-").FullName;
 
     private static async Task<(int Code, string Output)> HotelAsync(string dataDirectory, params string[] args)
